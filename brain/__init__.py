@@ -1,0 +1,54 @@
+"""Model transports behind one protocol: OpenAI-compatible, Claude, and the offline simulator.
+
+Public surface::
+
+    from brain import transport_for, ChatRequest, Message, Role, ToolSpec
+    node = transport_for("sim:competent?seed=1")
+    answer = await node.chat(ChatRequest(messages=[Message(role=Role.USER, content="hi")]))
+"""
+
+from brain._errors import (
+    BrainError,
+    ConfigError,
+    ContentError,
+    FatalError,
+    StalledError,
+    TransientError,
+)
+from brain._guard import check_host_allowed, loopback_only
+from brain._protocol import Transport
+from brain._registry import known_schemes, register_scheme, scheme_of, transport_for
+from brain._types import (
+    ChatRequest,
+    ChatResponse,
+    FinishReason,
+    Message,
+    Role,
+    ToolCall,
+    ToolSpec,
+    Usage,
+)
+
+__all__ = [
+    "BrainError",
+    "ChatRequest",
+    "ChatResponse",
+    "ConfigError",
+    "ContentError",
+    "FatalError",
+    "FinishReason",
+    "Message",
+    "Role",
+    "StalledError",
+    "ToolCall",
+    "ToolSpec",
+    "Transport",
+    "TransientError",
+    "Usage",
+    "check_host_allowed",
+    "known_schemes",
+    "loopback_only",
+    "register_scheme",
+    "scheme_of",
+    "transport_for",
+]

@@ -1,0 +1,107 @@
+"""The normalized chat vocabulary every transport speaks.
+
+One request/response shape for OpenAI-compatible servers, Claude and the
+simulator, so the swarm and the harness never see an SDK type.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Role(StrEnum):
+    """Who authored a message."""
+
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+    TOOL = "tool"
+
+
+class ToolCall(BaseModel):
+    """A tool invocation requested by the model, arguments already parsed.
+
+    ``error`` is set when the call was recovered but is invalid (unknown tool,
+    arguments that do not parse or validate); the caller returns it to the model
+    as the tool result instead of executing anything.
+    """
+
+    id: str = Field(description="Call id, echoed back in the matching tool message.")
+    name: str = Field(description="Registered tool name.")
+    arguments: dict[str, Any] = Field(default_factory=dict, description="Parsed JSON arguments.")
+    error: str | None = Field(default=None, description="Validation error to return as result.")
+
+
+class Message(BaseModel):
+    """One chat message: system, user, assistant (maybe with tool calls) or tool result."""
+
+    role: Role
+    content: str = ""
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    tool_call_id: str | None = Field(default=None, description="For role=tool: the call answered.")
+    name: str | None = Field(default=None, description="For role=tool: the tool's name.")
+
+
+class ToolSpec(BaseModel):
+    """A tool offered to the model; ``parameters`` is a JSON Schema object."""
+
+    name: str
+    description: str = ""
+    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+
+
+class FinishReason(StrEnum):
+    """Why the model stopped."""
+
+    STOP = "stop"
+    TOOL_CALLS = "tool_calls"
+    LENGTH = "length"
+    CONTENT_FILTER = "content_filter"
+
+
+class Usage(BaseModel):
+    """Token accounting; cache fields are zero where a provider has no prompt cache."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
+            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+        )
+
+
+class ChatRequest(BaseModel):
+    """One chat turn to send to a transport."""
+
+    messages: list[Message]
+    tools: list[ToolSpec] = Field(default_factory=list)
+    stream: bool = Field(default=False, description="Stream the answer (watchdog applies).")
+    temperature: float | None = None
+    max_tokens: int | None = None
+    response_schema: dict[str, Any] | None = Field(
+        default=None, description="JSON Schema the answer must satisfy (structured output)."
+    )
+    response_schema_name: str | None = None
+
+
+class ChatResponse(BaseModel):
+    """A transport's normalized answer."""
+
+    text: str = Field(default="", description="Visible text, <think> blocks removed.")
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    finish_reason: FinishReason = FinishReason.STOP
+    usage: Usage = Field(default_factory=Usage)
+    latency_ms: float = 0.0
+    model: str = ""
+    recovered: bool = Field(
+        default=False, description="Tool calls were recovered from text content, not native."
+    )

@@ -1,0 +1,1 @@
+"""Verification gates run on the produced tree."""
