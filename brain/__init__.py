@@ -16,6 +16,7 @@ from brain._errors import (
     TransientError,
 )
 from brain._guard import check_host_allowed, loopback_only
+from brain._nodes import NodeSpec, parse_fleet_spec, parse_node_spec
 from brain._protocol import Transport
 from brain._registry import known_schemes, register_scheme, scheme_of, transport_for
 from brain._types import (
@@ -38,6 +39,7 @@ __all__ = [
     "FatalError",
     "FinishReason",
     "Message",
+    "NodeSpec",
     "Role",
     "StalledError",
     "ToolCall",
@@ -48,6 +50,8 @@ __all__ = [
     "check_host_allowed",
     "known_schemes",
     "loopback_only",
+    "parse_fleet_spec",
+    "parse_node_spec",
     "register_scheme",
     "scheme_of",
     "transport_for",
