@@ -19,6 +19,7 @@ from brain._guard import check_host_allowed, loopback_only
 from brain._nodes import NodeSpec, parse_fleet_spec, parse_node_spec
 from brain._protocol import Transport
 from brain._registry import known_schemes, register_scheme, scheme_of, transport_for
+from brain._structured import ask_structured
 from brain._types import (
     ChatRequest,
     ChatResponse,
@@ -47,6 +48,7 @@ __all__ = [
     "Transport",
     "TransientError",
     "Usage",
+    "ask_structured",
     "check_host_allowed",
     "known_schemes",
     "loopback_only",

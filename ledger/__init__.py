@@ -1,1 +1,69 @@
-"""ledger package."""
+"""Append-only history of the gym (SQLite, WAL) and its artifact store.
+
+Public surface::
+
+    Ledger.open(gym_dir) -> Ledger      start_run / start_episode / record_turn /
+                                        record_grade / finish_episode / finish_run /
+                                        store_artifact / record_experiment; runs() / episodes()
+    RunRecord, EpisodeRecord, TurnRecord, ExperimentRecord, NodeRecord   (inputs)
+    RunView, EpisodeView, TurnView, GradeView, GradeSetView, ArtifactRef (reads)
+    LedgerError and its subclasses (see ledger/_errors.py)
+"""
+
+from ledger._errors import (
+    AppendOnlyError,
+    ArtifactError,
+    LedgerCorruptError,
+    LedgerError,
+    LedgerMissingError,
+    LedgerVersionError,
+    NotFoundError,
+)
+from ledger._ledger import LEDGER_FILE, Ledger
+from ledger._provenance import code_version
+from ledger._records import (
+    ArtifactRef,
+    EpisodeRecord,
+    EpisodeStatus,
+    EpisodeView,
+    ExperimentRecord,
+    ExperimentView,
+    GradeSetView,
+    GradeView,
+    NodeRecord,
+    RunRecord,
+    RunStatus,
+    RunView,
+    TurnRecord,
+    TurnView,
+)
+from ledger._schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = [
+    "LEDGER_FILE",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AppendOnlyError",
+    "ArtifactError",
+    "ArtifactRef",
+    "EpisodeRecord",
+    "EpisodeStatus",
+    "EpisodeView",
+    "ExperimentRecord",
+    "ExperimentView",
+    "GradeSetView",
+    "GradeView",
+    "Ledger",
+    "LedgerCorruptError",
+    "LedgerError",
+    "LedgerMissingError",
+    "LedgerVersionError",
+    "NodeRecord",
+    "NotFoundError",
+    "RunRecord",
+    "RunStatus",
+    "RunView",
+    "TurnRecord",
+    "TurnView",
+    "code_version",
+]

@@ -1,1 +1,49 @@
-"""reports package."""
+"""Reports: the self-contained HTML report, paired run comparison and the statistics behind them.
+
+Public surface::
+
+    build_report(ledger, out, *, run_ids, group_by, timeline, max_episodes, comparison)
+    compare_runs(data, baseline, candidate) -> Comparison      (load(ledger) -> ReportData)
+    wilson, pass_hat_k, mcnemar_exact, paired_bootstrap, mde_pass_rate, mde_score
+    ReportError, ComparisonError
+"""
+
+from reports._build import DEFAULT_MAX_EPISODES, ReportSummary, build_report
+from reports._compare import Comparison, DimensionChange, compare_runs, pair_episodes
+from reports._data import GROUP_KEYS, ReportData, load
+from reports._errors import ComparisonError, ReportError
+from reports._stats import (
+    BootstrapResult,
+    Interval,
+    McNemarResult,
+    mcnemar_exact,
+    mde_pass_rate,
+    mde_score,
+    paired_bootstrap,
+    pass_hat_k,
+    wilson,
+)
+
+__all__ = [
+    "DEFAULT_MAX_EPISODES",
+    "GROUP_KEYS",
+    "BootstrapResult",
+    "Comparison",
+    "ComparisonError",
+    "DimensionChange",
+    "Interval",
+    "McNemarResult",
+    "ReportData",
+    "ReportError",
+    "ReportSummary",
+    "build_report",
+    "compare_runs",
+    "load",
+    "mcnemar_exact",
+    "mde_pass_rate",
+    "mde_score",
+    "pair_episodes",
+    "paired_bootstrap",
+    "pass_hat_k",
+    "wilson",
+]

@@ -3,6 +3,7 @@
 Public surface is re-exported here; implementation lives in ``_module.py`` files.
 """
 
+from verifier._errors import InputError, SelfTestError, VerifierError
 from verifier._grade import (
     DETERMINISTIC_DIMENSIONS,
     DIMENSIONS,
@@ -15,6 +16,9 @@ from verifier._grade import (
     Status,
     Verdict,
 )
+from verifier._grader import dimension_passes, grade_workdir, verdict_for
+from verifier._judge import JudgeReport
+from verifier._selftest import SelfTestResult, TreeResult, discover_tasks, self_test
 from verifier._task import (
     Archetype,
     Check,
@@ -29,6 +33,17 @@ from verifier._task import (
 )
 
 __all__ = [
+    "InputError",
+    "JudgeReport",
+    "SelfTestError",
+    "SelfTestResult",
+    "TreeResult",
+    "VerifierError",
+    "dimension_passes",
+    "discover_tasks",
+    "grade_workdir",
+    "self_test",
+    "verdict_for",
     "DETERMINISTIC_DIMENSIONS",
     "DIMENSIONS",
     "JUDGE_DIMENSIONS",

@@ -1,1 +1,24 @@
-"""Verification gates run on the produced tree."""
+"""Verification gates run on the produced tree: smoke, the AST reviewer, the sink's status."""
+
+from swarm.gates._entry import entry_package
+from swarm.gates._repair import RepairSink, repair_round, route
+from swarm.gates._result import GateFinding, GateResult, GateStatus
+from swarm.gates._review import ReviewGate, review_findings
+from swarm.gates._runner import GateRunner
+from swarm.gates._smoke import SmokeGate, has_tests, last_project_frame
+
+__all__ = [
+    "GateFinding",
+    "GateResult",
+    "GateRunner",
+    "GateStatus",
+    "RepairSink",
+    "ReviewGate",
+    "SmokeGate",
+    "entry_package",
+    "has_tests",
+    "last_project_frame",
+    "repair_round",
+    "review_findings",
+    "route",
+]

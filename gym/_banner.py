@@ -1,0 +1,59 @@
+"""What `gym run` prints before and after the episodes: the banner and the summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from gym._run_folder import write_summary
+from gym.config import GymConfig
+from gym.episode import EpisodeResult
+from gym.progress import errors_table, summary_table
+from ledger import EpisodeView
+
+REAL_MODELS_HINT = (
+    "point it at real models with: gym run --brain anthropic:claude-sonnet-4-5 "
+    "--fleet 'http://mac1.local:1234/v1?model=qwen3-coder-30b,http://mac2.local:1234/v1'"
+)
+
+
+def print_banner(console: Console, config: GymConfig, run_id: str, pending: int, total: int) -> None:
+    """Say what runs where; loudly say so when the results will be simulated."""
+    if config.simulated:
+        console.print(Text(
+            "SIMULATED: the brain and/or fleet are the offline simulator; results are labelled "
+            "'sim' and never compared with real-model results.", style="bold yellow"))
+        console.print(Text(REAL_MODELS_HINT))
+    done = total - pending
+    resumed = f" ({done} already complete)" if done else ""
+    console.print(Text(f"run {run_id}: {pending} episode(s) to run{resumed}, "
+                       f"{config.parallel} at a time, up to {config.max_turns} turns each"))
+
+
+def print_summary(
+    console: Console, folder: Path, results: list[EpisodeResult], views: list[EpisodeView]
+) -> None:
+    """The table of this invocation's episodes, the run's totals and where everything is."""
+    if results:
+        console.print(summary_table(results))
+        errors = errors_table(results)
+        if errors is not None:
+            console.print(errors)
+    latest = {v.seed: v for v in views}  # views come in start order: a re-run wins
+    totals = Counter(_label(v) for v in latest.values())
+    overhead = [r.overhead_s for r in results if r.turns]
+    summary = {"episodes": dict(totals), "run_folder": str(folder),
+               "mean_overhead_s": round(sum(overhead) / len(overhead), 3) if overhead else None}
+    path = write_summary(folder, summary)
+    console.print(Text("totals: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items()))))
+    console.print(Text(f"run folder: {folder}"))
+    console.print(Text(f"summary: {path}"))
+
+
+def _label(view: EpisodeView) -> str:
+    if view.final_verdict is not None:
+        return view.final_verdict.value
+    return "infra_error" if view.status.value == "error" else view.status.value

@@ -1,0 +1,29 @@
+"""Errors raised by the harness.
+
+The ``gym`` CLI catches :class:`GymError` at the edge and prints one line::
+
+    GymError
+    ├── GymConfigError     bad input: unknown archetype/persona/suite, malformed gym.toml,
+    │                      a task file that does not load, a fleet that does not answer (exit 2)
+    └── InfraError         the harness could not do its job (brain unreachable after retries,
+                           swarm crashed); recorded as its own episode outcome, never as the
+                           swarm failing the task
+"""
+
+from __future__ import annotations
+
+
+class GymError(Exception):
+    """Base of every harness error; ``str(err)`` is one line for the CLI."""
+
+    exit_code: int = 1
+
+
+class GymConfigError(GymError):
+    """The user's input cannot be used as given; nothing has been written yet."""
+
+    exit_code = 2
+
+
+class InfraError(GymError):
+    """Infrastructure failed (not the swarm under test)."""

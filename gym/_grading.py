@@ -1,0 +1,53 @@
+"""Grade a turn's workdir with the verifier, after the swarm has finished (never mid-run).
+
+The verifier is synchronous (it runs sandboxed checks and drives the judge with
+its own event loop), so it runs in a worker thread with a judge transport built
+there; the harness's event loop keeps serving the other episodes meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import verifier
+from brain import transport_for
+from gym._errors import InfraError
+from gym.collector import Evidence
+from verifier import Grade, Task
+
+
+@dataclass(frozen=True)
+class TurnGrade:
+    """The verifier's grade and the wall time it took (checks run in the sandbox, judge)."""
+
+    grade: Grade
+    elapsed_s: float
+
+
+async def grade_turn(
+    workdir: Path, task: Task, stage: int, evidence: Evidence, *, judge_url: str | None
+) -> TurnGrade:
+    """Grade ``workdir`` at ``stage``; a verifier crash is an InfraError, never a red grade."""
+    started = time.monotonic()
+    try:
+        grade = await asyncio.to_thread(_grade, workdir, task, stage, evidence, judge_url)
+    except Exception as exc:  # a verifier bug must not be scored as the swarm failing
+        raise InfraError(f"grading failed: {type(exc).__name__}: {exc}") from exc
+    return TurnGrade(grade, time.monotonic() - started)
+
+
+def _grade(
+    workdir: Path, task: Task, stage: int, evidence: Evidence, judge_url: str | None
+) -> Grade:
+    judge = transport_for(judge_url) if judge_url else None
+    try:
+        return verifier.grade_workdir(
+            workdir, task, stage=stage, report=evidence.report,
+            events_path=evidence.events_path, judge=judge,
+        )
+    finally:
+        if judge is not None:
+            asyncio.run(judge.aclose())

@@ -1,0 +1,26 @@
+"""Totals per category."""
+
+from collections import defaultdict
+
+from expenses.ledger import Expense
+from expenses.money import format_amount
+
+
+def totals(expenses: list[Expense]) -> list[tuple[str, float]]:
+    """(category, total) with the largest total first, ties by name."""
+    sums: dict[str, float] = defaultdict(float)
+    for expense in expenses:
+        sums[expense.category] += expense.amount
+    return sorted(sums.items(), key=lambda item: (-item[1], item[0]))
+
+
+def render_report(expenses: list[Expense]) -> str:
+    """``category total`` lines and a final ``total`` line; a note when there is nothing."""
+    rows = totals(expenses)
+    if not rows:
+        return "no expenses recorded\n"
+    width = max(len(name) for name, _ in rows + [("total", 0)])
+    lines = [f"{name:<{width}}  {format_amount(amount):>10}" for name, amount in rows]
+    grand = sum(amount for _, amount in rows)
+    lines.append(f"{'total':<{width}}  {format_amount(grand):>10}")
+    return "".join(line + "\n" for line in lines)

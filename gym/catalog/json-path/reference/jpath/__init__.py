@@ -1,0 +1,1 @@
+"""jpath: query JSON documents with JSONPath expressions."""

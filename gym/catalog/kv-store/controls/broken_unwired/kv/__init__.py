@@ -1,0 +1,1 @@
+"""kv: a key-value store shell with nested transactions, persisted to kv.json in the cwd."""

@@ -1,0 +1,73 @@
+"""The to-do list and its JSON file.
+
+File form: ``{"next_id": int, "items": [{"id": int, "text": str, "done": bool}]}``; ids are
+never reused, so ``done 3`` always means the item that was shown as 3.
+"""
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+DATA_FILE = Path("todo.json")
+
+
+class TodoError(Exception):
+    """A request the list cannot satisfy (unknown id, empty text, unreadable file)."""
+
+
+@dataclass
+class Item:
+    """One to-do item."""
+
+    id: int
+    text: str
+    done: bool = False
+
+
+class TodoList:
+    """Items in creation order, loaded from and saved to ``path``."""
+
+    def __init__(self, path: Path = DATA_FILE) -> None:
+        self.path = path
+        self.items: list[Item] = []
+        self.next_id = 1
+        if path.exists():
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.items = [Item(**raw) for raw in data["items"]]
+            self.next_id = int(data["next_id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TodoError(f"{self.path} is damaged ({exc.__class__.__name__}); fix or delete it") from None
+
+    def save(self) -> None:
+        """Write atomically: a temporary file renamed over the old one."""
+        data = {"next_id": self.next_id, "items": [asdict(i) for i in self.items]}
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def add(self, text: str) -> Item:
+        """Append an item; the text must not be blank."""
+        if not text.strip():
+            raise TodoError("the text of a to-do must not be empty")
+        item = Item(self.next_id, text.strip())
+        self.items.append(item)
+        self.next_id += 1
+        return item
+
+    def find(self, item_id: int) -> Item:
+        """The item with ``item_id``."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise TodoError(f"no to-do with id {item_id}")
+
+    def remove(self, item_id: int) -> Item:
+        """Delete an item and return it."""
+        item = self.find(item_id)
+        self.items.remove(item)
+        return item

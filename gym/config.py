@@ -1,0 +1,199 @@
+"""The effective configuration of `gym run`: one pydantic model, three layers.
+
+Precedence (highest wins): command-line flags > ``gym.toml`` in the working
+directory > built-in defaults. :func:`load_config` returns the model together
+with where each value came from, which `gym config show` prints.
+
+``gym.toml`` uses the option names as top-level keys::
+
+    episodes = 20
+    parallel = 2
+    brain = "anthropic:claude-sonnet-4-5"
+    fleet = ["http://mac1.local:1234/v1?model=qwen3-coder-30b", "http://mac2.local:1234/v1"]
+    knobs = ["worker.turn_cap=30"]          # or a table: [knobs] worker.turn_cap = 30
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from gym._errors import GymConfigError
+from gym.personas import PERSONAS
+from verifier import Archetype
+
+#: The default fleet: two competent simulated nodes and one sloppy one (stubs bodies and
+#: narrates instead of calling tools), so results are realistic — neither all green nor all
+#: red — and the sloppy node's failures show up in the diagnostics and cluster dimensions.
+#: time_scale shrinks the simulator's modelled latency so 20 episodes take minutes.
+DEFAULT_FLEET = (
+    "sim:competent?seed=1&time_scale=0.02&name=sim-a,"
+    "sim:competent?seed=2&time_scale=0.02&name=sim-b,"
+    "sim:stubber+narrator?seed=3&time_scale=0.02&name=sim-sloppy"
+)
+DEFAULT_BRAIN = "sim:competent?seed=0&time_scale=0.02"
+
+#: How often each archetype is drawn when none is forced.
+DEFAULT_ARCHETYPE_WEIGHTS = {
+    Archetype.HEAVY_SPEC.value: 0.4,
+    Archetype.MINIMAL_SPEC.value: 0.35,
+    Archetype.CONTINUE_EXISTING.value: 0.25,
+}
+
+CONFIG_FILE = "gym.toml"
+
+
+class GymConfig(BaseModel):
+    """Everything `gym run` needs; every field can be set in gym.toml or on the command line."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    episodes: int = Field(default=20, ge=1, le=10_000, description="Episodes to run.")
+    parallel: int = Field(default=2, ge=1, le=64, description="Episodes run at the same time.")
+    archetype: str | None = Field(default=None, description="Force one archetype.")
+    persona: str | None = Field(default=None, description="Force one persona.")
+    suite: str | None = Field(default=None, description="A fixed list of tasks and seeds.")
+    brain: str = Field(default=DEFAULT_BRAIN, description="Harness brain node URL.")
+    fleet: str = Field(default=DEFAULT_FLEET, description="Comma list of fleet node URLs.")
+    knobs: list[str] = Field(default_factory=list, description="Swarm knobs, k=v each.")
+    seed: int = Field(default=0, description="Seed of archetype/persona/task sampling.")
+    max_turns: int = Field(default=6, ge=1, le=6, description="Turns per episode at most.")
+    turn_timeout_s: float = Field(default=900.0, gt=0, description="Swarm wall time per turn.")
+    swarm_cmd: str | None = Field(default=None, description="External swarm honouring contract 2.")
+    gym_dir: Path = Field(default=Path(".gym"), description="Ledger, runs and artifacts.")
+    catalog_dir: Path | None = Field(default=None, description="Task catalog (built-in if unset).")
+    judge: bool = Field(default=True, description="Grade the three AI-judge dimensions.")
+    archetype_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_ARCHETYPE_WEIGHTS)
+    )
+
+    @field_validator("archetype")
+    @classmethod
+    def _known_archetype(cls, value: str | None) -> str | None:
+        known = [a.value for a in Archetype]
+        if value is not None and value not in known:
+            raise ValueError(f"unknown archetype {value!r}; known: {', '.join(known)}")
+        return value
+
+    @field_validator("persona")
+    @classmethod
+    def _known_persona(cls, value: str | None) -> str | None:
+        if value is not None and value not in PERSONAS:
+            raise ValueError(f"unknown persona {value!r}; known: {', '.join(PERSONAS)}")
+        return value
+
+    @field_validator("knobs")
+    @classmethod
+    def _knob_form(cls, value: list[str]) -> list[str]:
+        bad = [k for k in value if "=" not in k or not k.split("=", 1)[0].strip()]
+        if bad:
+            raise ValueError(f"knob {bad[0]!r} is not of the form name=value")
+        return value
+
+    @field_validator("archetype_weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        known = {a.value for a in Archetype}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown archetype {unknown[0]!r} in archetype_weights")
+        if any(w < 0 for w in value.values()) or sum(value.values()) <= 0:
+            raise ValueError("archetype_weights must be non-negative and not all zero")
+        return value
+
+    @property
+    def simulated(self) -> bool:
+        """True when the brain or any fleet node is the offline simulator."""
+        urls = [self.brain, *self.fleet.split(",")]
+        return any(u.strip().startswith("sim:") for u in urls if u.strip())
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """The effective config and, per field, where its value came from."""
+
+    config: GymConfig
+    sources: dict[str, str]
+
+
+def _normalize_fleet(value: Any) -> Any:
+    """Accept a fleet as a comma string, a list of URLs, or a list of node tables."""
+    if isinstance(value, str) or not isinstance(value, list):
+        return value
+    return ",".join(_node_url(item) for item in value)
+
+
+def _node_url(item: Any) -> str:
+    if isinstance(item, str):
+        return item
+    if not isinstance(item, dict) or "url" not in item:
+        raise GymConfigError(f"{CONFIG_FILE}: fleet entry {item!r} needs a url")
+    extra = "&".join(f"{k}={v}" for k, v in item.items() if k != "url")
+    sep = "&" if "?" in item["url"] else "?"
+    return item["url"] + (sep + extra if extra else "")
+
+
+def _normalize_knobs(value: Any) -> Any:
+    if isinstance(value, dict):
+        return [f"{k}={_toml_scalar(v)}" for k, v in value.items()]
+    return value
+
+
+def _toml_scalar(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read gym.toml into raw option values; GymConfigError names the problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GymConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise GymConfigError(f"{path}: not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - set(GymConfig.model_fields))
+    if unknown:
+        raise GymConfigError(
+            f"{path}: unknown option {unknown[0]!r}; known: {', '.join(GymConfig.model_fields)}"
+        )
+    if "fleet" in data:
+        data["fleet"] = _normalize_fleet(data["fleet"])
+    if "knobs" in data:
+        data["knobs"] = _normalize_knobs(data["knobs"])
+    return data
+
+
+def _validation_line(exc: ValidationError, origin: str) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first.get("loc", ())) or "(top level)"
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    return f"{origin}: option {field}: {msg}"
+
+
+def load_config(
+    cli: dict[str, Any] | None = None, *, cwd: Path | None = None, toml_path: Path | None = None
+) -> LoadedConfig:
+    """Merge defaults, ``gym.toml`` (``toml_path`` or ``cwd/gym.toml`` if present) and CLI flags.
+
+    ``cli`` holds only the flags the user gave (None values are ignored).
+    Raises GymConfigError with one line naming the file or flag and the field.
+    """
+    path = toml_path or (cwd or Path.cwd()) / CONFIG_FILE
+    from_file = read_toml(path) if path.is_file() else {}
+    from_cli = {k: v for k, v in (cli or {}).items() if v is not None and v != []}
+    merged = {**from_file, **from_cli}
+    try:
+        config = GymConfig.model_validate(merged)
+    except ValidationError as exc:
+        first_field = str(exc.errors()[0].get("loc", ("",))[0])
+        origin = "command line" if first_field in from_cli else str(path)
+        raise GymConfigError(_validation_line(exc, origin)) from None
+    sources = {
+        name: "cli" if name in from_cli else str(path) if name in from_file else "default"
+        for name in GymConfig.model_fields
+    }
+    return LoadedConfig(config=config, sources=sources)

@@ -1,0 +1,176 @@
+"""Opening, migrating and writing to the SQLite file safely under concurrency.
+
+Writers take the write lock up front (``BEGIN IMMEDIATE``) so two processes never
+deadlock upgrading a read lock; SQLite's busy handler waits for the lock and a bounded
+retry covers the few places (WAL switch, checkpoint) where SQLite answers BUSY at once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from ledger._errors import AppendOnlyError, LedgerCorruptError, LedgerError, LedgerVersionError
+from ledger._records import utcnow
+from ledger._schema import MIGRATIONS, SCHEMA_VERSION
+
+T = TypeVar("T")
+
+# A writer waits this long for another process's transaction; ledger writes are small,
+# so anything longer than this is a hung process, not contention.
+BUSY_TIMEOUT_MS = 30_000
+_RETRIES = 8
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open ``path`` in autocommit mode (we issue BEGIN ourselves) with WAL and a busy wait."""
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crashes
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise LedgerCorruptError(f"{path}: not a readable ledger ({exc})") from exc
+    return conn
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _retry_busy(fn: Callable[[], T]) -> T:
+    """Run ``fn``, retrying with backoff while SQLite reports the database busy."""
+    for attempt in range(_RETRIES):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or attempt == _RETRIES - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+class Database:
+    """A connection shared by the threads of one process, writes serialised by a lock."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._lock = threading.RLock()
+        self._batch_depth = 0
+
+    def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` inside one IMMEDIATE transaction, retried whole if the file is busy."""
+        with self._lock:
+            if self._batch_depth:  # inside batch(): the batch's transaction holds the lock
+                return fn(self.conn)
+            return _retry_busy(lambda: self._transaction(fn))
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many writes into one transaction (bulk imports); all or nothing."""
+        with self._lock:
+            if self._batch_depth:
+                self._batch_depth += 1
+                try:
+                    yield
+                finally:
+                    self._batch_depth -= 1
+                return
+            _retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+            self._batch_depth = 1
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                self._batch_depth = 0
+
+    def _transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(self.conn)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+        return result
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """The connection for a consistent read (one snapshot per statement)."""
+        with self._lock:
+            try:
+                yield self.conn
+            except sqlite3.IntegrityError as exc:
+                raise _translate(exc) from exc
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self.conn.close()
+
+
+def _translate(exc: sqlite3.Error) -> LedgerError:
+    text = str(exc)
+    if "append-only" in text:
+        return AppendOnlyError(text)
+    return LedgerError(f"ledger write failed: {text}")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of migrations applied to this file."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database) -> int:
+    """Apply every migration this file lacks; refuse a file from a newer schema."""
+    found = schema_version(db.conn)
+    if found > SCHEMA_VERSION:
+        raise LedgerVersionError(found, SCHEMA_VERSION)
+    if found < SCHEMA_VERSION:
+        db.write(_apply_missing)
+    return SCHEMA_VERSION
+
+
+def _apply_missing(conn: sqlite3.Connection) -> None:
+    # Re-read inside the write lock: another process may have migrated meanwhile.
+    found = schema_version(conn)
+    if found > SCHEMA_VERSION:
+        raise LedgerVersionError(found, SCHEMA_VERSION)
+    for number, step in enumerate(MIGRATIONS[found:], start=found + 1):
+        for statement in step.statements:
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)",
+            (number, step.name, utcnow().isoformat()),
+        )
+        conn.execute(f"PRAGMA user_version = {number}")
+
+
+def write_guarded(db: Database, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """``db.write`` with trigger refusals turned into :class:`AppendOnlyError`."""
+    try:
+        return db.write(fn)
+    except sqlite3.IntegrityError as exc:
+        raise _translate(exc) from exc
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+            raise LedgerError(f"ledger is busy: {exc}") from exc
+        if isinstance(exc, sqlite3.OperationalError):
+            raise
+        raise LedgerCorruptError(f"ledger is damaged: {exc}") from exc

@@ -1,0 +1,182 @@
+"""Pydantic records: what the gym hands the ledger and what the ledger hands back.
+
+Input records (``RunRecord``, ``EpisodeRecord``, ``TurnRecord``, ``ExperimentRecord``) are
+what a writer fills in; the ledger assigns ids and timestamps. Views (``RunView``,
+``EpisodeView``, ``GradeView``) are what readers get: the *current* state, i.e. the latest
+status row and the grades no later row supersedes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from verifier._grade import Finding, Source, Status, Verdict
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, the only clock the ledger uses."""
+    return datetime.now(UTC)
+
+
+class RunStatus(StrEnum):
+    """Life of a run; each change is a new row, the latest one is current."""
+
+    STARTED = "started"
+    FINISHED = "finished"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+class EpisodeStatus(StrEnum):
+    """Life of an episode. Only FINISHED means complete; a crash leaves STARTED."""
+
+    STARTED = "started"
+    FINISHED = "finished"
+    ERROR = "error"
+    INTERRUPTED = "interrupted"
+
+
+class NodeRecord(BaseModel):
+    """One endpoint of the fleet (or the harness brain) as it was when the run started."""
+
+    name: str
+    url: str = Field(description="Transport URL (no secrets: API keys never live in URLs).")
+    model: str = ""
+    weight: int = Field(default=1, ge=1, description="Concurrent slots on this node.")
+    speed: float = 1.0
+    simulated: bool = Field(default=False, description="True for the offline simulator.")
+
+
+class RunRecord(BaseModel):
+    """Everything that makes a run reproducible and comparable with another."""
+
+    suite: str = Field(default="", description="Suite name, e.g. 'nightly' ('' = ad hoc).")
+    simulated: bool = Field(description="Any sim node or sim brain: never compared with real.")
+    code_version: str = Field(default="", description="git sha of the gym when available.")
+    brain: NodeRecord | None = Field(default=None, description="The harness brain.")
+    judge: str = Field(default="", description="Judge URL/model when different from the brain.")
+    fleet: list[NodeRecord] = Field(default_factory=list)
+    knobs: dict[str, Any] = Field(default_factory=dict, description="Resolved swarm knobs.")
+    seed: int = 0
+    config: dict[str, Any] = Field(default_factory=dict, description="Full effective gym config.")
+    label: str = Field(default="", description="Free text, e.g. an experiment arm name.")
+    experiment: str | None = Field(default=None, description="Experiment id this run is an arm of.")
+    arm: str | None = Field(default=None, description="Arm name within the experiment.")
+
+
+class EpisodeRecord(BaseModel):
+    """One task played across turns by one persona within a run."""
+
+    run_id: str
+    task: str = Field(description="Task id (catalog or generated).")
+    archetype: str = Field(default="", description="heavy-spec | minimal-spec | continue-existing.")
+    persona: str = ""
+    seed: int = 0
+    difficulty: int | None = None
+    generated: bool = Field(default=False, description="Invented by the brain, not the catalog.")
+
+
+class TurnRecord(BaseModel):
+    """One turn: the user's move, the swarm's run and what it claimed."""
+
+    episode_id: str
+    turn: int = Field(ge=1)
+    move: str = Field(default="feature", description="feature | fix | tests | refactor | ...")
+    stage: int = 1
+    message: str = Field(default="", description="What the persona asked (untrusted text).")
+    swarm_run_id: str = ""
+    swarm_status: str = Field(default="", description="The swarm's own claim: done | failed | ...")
+    exit_code: int | None = None
+    elapsed_ms: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    report: dict[str, Any] = Field(default_factory=dict, description="Swarm report (contract 2).")
+
+
+class ArtifactRef(BaseModel):
+    """A file in the artifact store, verified against its sha256 on every read."""
+
+    id: int | None = None
+    episode_id: str
+    kind: str = Field(description="events | tree | judge | report | task | ...")
+    turn: int | None = None
+    path: str = Field(description="Relative to the gym dir, e.g. artifacts/<episode>/...")
+    sha256: str
+    size: int
+
+
+class ExperimentRecord(BaseModel):
+    """An A/B experiment from the tweaker: arms, knob deltas, decision and statistics."""
+
+    name: str
+    arms: dict[str, str] = Field(default_factory=dict, description="Arm name -> run id.")
+    knob_deltas: dict[str, Any] = Field(default_factory=dict)
+    decision: str = Field(default="", description="adopt | reject | inconclusive (+ why).")
+    statistics: dict[str, Any] = Field(default_factory=dict)
+    simulated: bool = False
+
+
+class RunView(RunRecord):
+    """A run as read back: the record plus its id, time and current status."""
+
+    id: str
+    started_at: datetime
+    status: RunStatus
+    status_at: datetime
+
+
+class EpisodeView(EpisodeRecord):
+    """An episode as read back with its current status and final verdict."""
+
+    id: str
+    started_at: datetime
+    status: EpisodeStatus
+    final_verdict: Verdict | None = None
+    status_at: datetime
+
+
+class TurnView(TurnRecord):
+    """A turn as read back."""
+
+    id: int
+    recorded_at: datetime
+
+
+class GradeView(BaseModel):
+    """One current grade row: one dimension of one turn of one episode."""
+
+    id: int
+    grade_set: int
+    episode_id: str
+    turn: int
+    dimension: str
+    score: float
+    status: Status
+    source: Source
+    findings: list[Finding] = Field(default_factory=list)
+    grader: str = ""
+
+
+class GradeSetView(BaseModel):
+    """The verdict-level part of one recorded Grade (the dimensions are GradeView rows)."""
+
+    id: int
+    episode_id: str
+    turn: int
+    task: str
+    stage: int
+    verdict: Verdict
+    tampered: bool
+    grader: str
+    recorded_at: datetime
+
+
+class ExperimentView(ExperimentRecord):
+    """An experiment as read back."""
+
+    id: str
+    recorded_at: datetime

@@ -1,0 +1,207 @@
+"""Build the self-contained HTML report from the ledger.
+
+Real and simulated runs are split into two partitions before any statistic is computed,
+so no table, figure or ranking ever compares a simulated result with a real one. Jinja
+autoescaping is on for every template: model output reaches the page only as text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from plotly.offline import get_plotlyjs
+
+from ledger import Ledger, LedgerError
+from reports import _figures as figs
+from reports._cluster import NodeWork, Timeline, node_work, read_timeline
+from reports._compare import Comparison
+from reports._data import GROUP_KEYS, ReportData, load
+from reports._drilldown import EpisodeDetail, episode_details
+from reports._errors import ReportError
+from reports._leaderboard import LeaderRow, leaderboard
+from reports._quality import Breakdown, HonestyRow, breakdown, honesty
+from reports._stats import Interval, wilson
+from reports._trend import TrendPoint, trend
+from verifier._grade import DIMENSIONS
+
+DEFAULT_MAX_EPISODES = 300
+
+
+@dataclass
+class ExperimentRow:
+    """An A/B experiment with each arm's pass rate as the ledger has it."""
+
+    name: str
+    decision: str
+    knob_deltas: dict[str, Any]
+    statistics: dict[str, Any]
+    arms: list[tuple[str, str, Interval | None]]
+
+
+@dataclass
+class Partition:
+    """Every comparison section for one side of the real / simulated divide."""
+
+    key: str
+    title: str
+    simulated: bool
+    runs: int
+    episodes: int
+    leaderboard: list[LeaderRow]
+    dimensions: list[str]
+    breakdowns: list[Breakdown]
+    trend: list[TrendPoint]
+    honesty: list[HonestyRow]
+    experiments: list[ExperimentRow]
+    nodes: list[NodeWork]
+    figures: dict[str, figs.Figure] = field(default_factory=dict)
+
+
+@dataclass
+class ReportSummary:
+    """What was written."""
+
+    path: Path
+    bytes: int
+    runs: int
+    episodes: int
+    figures: int
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        autoescape=True,  # every template, whatever its name: model output is untrusted
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def build_report(
+    ledger: Ledger,
+    out: Path,
+    *,
+    run_ids: list[str] | None = None,
+    group_by: str = "config",
+    timeline: str | None = None,
+    max_episodes: int = DEFAULT_MAX_EPISODES,
+    comparison: Comparison | None = None,
+    title: str = "swarm-gym report",
+) -> ReportSummary:
+    """Render the report for ``run_ids`` (all runs when None) to ``out``."""
+    if group_by not in GROUP_KEYS:
+        raise ReportError(f"unknown --group-by {group_by!r}; choose {', '.join(GROUP_KEYS)}")
+    data = load(ledger, run_ids)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    parts = [p for p in (_partition(data, False, group_by), _partition(data, True, group_by))
+             if p.runs]
+    chosen = _timeline(ledger, data, timeline)
+    figures = [f for p in parts for f in p.figures.values()]
+    if chosen is not None and chosen[0].bars:
+        figures.append(figs.gantt_figure("timeline-gantt", chosen[0]))
+    html = _environment().get_template("report.html.j2").render(
+        title=title, ledger_path=str(ledger.path), partitions=parts, group_by=group_by,
+        timeline=chosen[0] if chosen else None, timeline_sim=chosen[1] if chosen else False,
+        timeline_figure=figures[-1] if chosen and chosen[0].bars else None,
+        episodes=episode_details(data, ledger.gym_dir, out.parent.resolve(), max_episodes),
+        total_episodes=len(data.episodes), comparison=comparison, figure_count=len(figures),
+        plotly_js=get_plotlyjs(), dimension_names=list(DIMENSIONS),
+    )
+    out.write_text(html, encoding="utf-8")
+    return ReportSummary(out, out.stat().st_size, len(data.runs), len(data.episodes),
+                         len(figures))
+
+
+def _partition(data: ReportData, simulated: bool, group_by: str) -> Partition:
+    part = data.partition(simulated)
+    key = "sim" if simulated else "real"
+    title = ("Simulated runs (offline simulator; not comparable with real models)"
+             if simulated else "Real models")
+    board = leaderboard(part.runs, part.episodes, part.grades, group_by)
+    dims = sorted({d for row in board for d in row.dims}, key=_dim_index)
+    result = Partition(
+        key=key, title=title, simulated=simulated, runs=len(part.runs),
+        episodes=len(part.episodes), leaderboard=board, dimensions=dims,
+        breakdowns=[breakdown(part.grades, part.episodes, by) for by in ("archetype", "persona")],
+        trend=trend(part.runs, part.episodes, group_by),
+        honesty=honesty(part.turns, part.grade_sets, part.episodes, part.runs, group_by),
+        experiments=_experiments(data, simulated), nodes=node_work(part.turns),
+    )
+    result.figures = _partition_figures(result)
+    return result
+
+
+def _dim_index(name: str) -> tuple[int, str]:
+    return (DIMENSIONS.index(name) if name in DIMENSIONS else len(DIMENSIONS), name)
+
+
+def _partition_figures(p: Partition) -> dict[str, figs.Figure]:
+    out: dict[str, figs.Figure] = {}
+    if p.leaderboard:
+        out["leaderboard"] = figs.leaderboard_figure(f"{p.key}-leaderboard", p.leaderboard)
+    for b in p.breakdowns:
+        if b.groups:
+            out[b.by] = figs.breakdown_figure(f"{p.key}-{b.by}", b)
+    if p.trend:
+        out["trend"] = figs.trend_figure(f"{p.key}-trend", p.trend)
+    if p.nodes:
+        out["cluster"] = figs.cluster_figure(f"{p.key}-cluster", p.nodes)
+    return out
+
+
+def _experiments(data: ReportData, simulated: bool) -> list[ExperimentRow]:
+    rows = []
+    exps = data.experiments[data.experiments.simulated == simulated]
+    for exp in exps.itertuples():
+        record = json.loads(exp.record)
+        arms = [(arm, run_id, _run_interval(data, run_id))
+                for arm, run_id in (record.get("arms") or {}).items()]
+        rows.append(ExperimentRow(exp.name, exp.decision, record.get("knob_deltas") or {},
+                                  record.get("statistics") or {}, arms))
+    return rows
+
+
+def _run_interval(data: ReportData, run_id: str) -> Interval | None:
+    eps = data.episodes[(data.episodes.run_id == run_id) & data.episodes.complete]
+    return wilson(int(eps.passed.sum()), len(eps)) if len(eps) else None
+
+
+def _timeline(ledger: Ledger, data: ReportData,
+              choice: str | None) -> tuple[Timeline, bool] | None:
+    """The chosen turn's timeline (``EPISODE[:TURN]``), else the newest turn with an event log."""
+    events = data.artifacts[data.artifacts.kind == "events"]
+    if choice:
+        episode_id, _, turn = choice.partition(":")
+        events = events[events.episode_id == episode_id]
+        if turn:
+            events = events[events.turn == _turn_number(turn)]
+        if events.empty:
+            raise ReportError(f"no event log stored for {choice!r} (expected EPISODE[:TURN])")
+    if events.empty:
+        return None
+    row = events.iloc[-1]
+    sim = _episode_simulated(data, row.episode_id)
+    ref = next(a for a in ledger.artifacts(row.episode_id, kind="events") if a.path == row.path)
+    turn_no = None if row.turn != row.turn else int(row.turn)  # NaN check without numpy
+    try:
+        return read_timeline(ledger.artifact_path(ref), row.episode_id, turn_no), sim
+    except (LedgerError, OSError) as exc:  # a tampered or missing log: say so, keep the report
+        return Timeline(row.episode_id, turn_no, problem=str(exc)), sim
+
+
+def _turn_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ReportError(f"turn {text!r} in --timeline is not a number") from None
+
+
+def _episode_simulated(data: ReportData, episode_id: str) -> bool:
+    run_id = data.episodes.loc[data.episodes.episode_id == episode_id, "run_id"].iloc[0]
+    return bool(data.runs.loc[data.runs.run_id == run_id, "simulated"].iloc[0])

@@ -1,0 +1,129 @@
+"""Load the ledger's current state into pandas frames, once, for every report section.
+
+One bulk query per table keeps a 10,000-episode ledger fast; each run gets its
+configuration keys (model, fleet, knobs, config) so sections can group by any of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ledger import Ledger
+
+GROUP_KEYS = ("config", "model", "fleet", "knobs")
+
+_RUNS = (
+    "SELECT r.id AS run_id, r.started_at, r.suite, r.simulated, r.code_version, r.seed,"
+    " r.record, s.status AS run_status FROM runs r"
+    " JOIN current_run_status s ON s.run_id = r.id"
+)
+_EPISODES = (
+    "SELECT e.id AS episode_id, e.run_id, e.started_at, e.task, e.archetype, e.persona, e.seed,"
+    " s.status, s.final_verdict FROM episodes e"
+    " JOIN current_episode_status s ON s.episode_id = e.id"
+)
+_TURNS = (
+    "SELECT id AS turn_row, episode_id, turn, move, swarm_status, exit_code, elapsed_ms, record"
+    " FROM current_turns"
+)
+_GRADES = (
+    "SELECT episode_id, turn, dimension, score, status, source, findings FROM current_grades"
+)
+_GRADE_SETS = "SELECT episode_id, turn, verdict, tampered, grader FROM current_grade_sets"
+_ARTIFACTS = "SELECT episode_id, turn, kind, path, sha256, size FROM artifacts"
+_EXPERIMENTS = "SELECT id, name, recorded_at, decision, simulated, record FROM current_experiments"
+
+
+@dataclass
+class ReportData:
+    """The current ledger state as frames (one row per run / episode / turn / grade row)."""
+
+    runs: pd.DataFrame
+    episodes: pd.DataFrame
+    turns: pd.DataFrame
+    grades: pd.DataFrame
+    grade_sets: pd.DataFrame
+    artifacts: pd.DataFrame
+    experiments: pd.DataFrame
+
+    def restrict(self, run_ids: Sequence[str]) -> ReportData:
+        """The same data limited to ``run_ids`` (and their episodes)."""
+        runs = self.runs[self.runs.run_id.isin(run_ids)]
+        episodes = self.episodes[self.episodes.run_id.isin(run_ids)]
+        keep = set(episodes.episode_id)
+        return ReportData(
+            runs=runs, episodes=episodes,
+            turns=self.turns[self.turns.episode_id.isin(keep)],
+            grades=self.grades[self.grades.episode_id.isin(keep)],
+            grade_sets=self.grade_sets[self.grade_sets.episode_id.isin(keep)],
+            artifacts=self.artifacts[self.artifacts.episode_id.isin(keep)],
+            experiments=self.experiments,
+        )
+
+    def partition(self, simulated: bool) -> ReportData:
+        """Only simulated or only real runs: the two are never compared with each other."""
+        return self.restrict(list(self.runs[self.runs.simulated == simulated].run_id))
+
+
+def _frame(ledger: Ledger, sql: str, columns: Sequence[str]) -> pd.DataFrame:
+    rows = ledger.query(sql)
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(columns))
+
+
+def _columns(sql: str) -> list[str]:
+    """Output column names of one of the SELECTs above (``x AS y`` -> y, ``t.x`` -> x)."""
+    head = sql.split(" FROM ", 1)[0].removeprefix("SELECT ")
+    return [part.strip().split(" AS ")[-1].split(".")[-1] for part in head.split(",")]
+
+
+def load(ledger: Ledger, run_ids: Sequence[str] | None = None) -> ReportData:
+    """Read every current row of the ledger into frames (restricted to ``run_ids`` if given)."""
+    tables = {
+        name: _frame(ledger, sql, _columns(sql))
+        for name, sql in (("runs", _RUNS), ("episodes", _EPISODES), ("turns", _TURNS),
+                          ("grades", _GRADES), ("grade_sets", _GRADE_SETS),
+                          ("artifacts", _ARTIFACTS), ("experiments", _EXPERIMENTS))
+    }
+    tables["runs"] = _with_config_keys(tables["runs"])
+    tables["episodes"]["passed"] = tables["episodes"].final_verdict == "pass"
+    tables["episodes"]["complete"] = tables["episodes"].status == "finished"
+    tables["runs"]["simulated"] = tables["runs"].simulated.astype(bool)
+    tables["experiments"]["simulated"] = tables["experiments"].simulated.astype(bool)
+    data = ReportData(**tables)
+    return data.restrict(run_ids) if run_ids is not None else data
+
+
+def _with_config_keys(runs: pd.DataFrame) -> pd.DataFrame:
+    runs = runs.copy()
+    records = [json.loads(r) for r in runs.record]
+    runs["model"] = [model_key(r) for r in records]
+    runs["fleet"] = [fleet_key(r) for r in records]
+    runs["knobs"] = [knobs_key(r) for r in records]
+    runs["config"] = [f"{f} | {k}" for f, k in zip(runs.fleet, runs.knobs, strict=True)]
+    runs["label"] = [r.get("label", "") for r in records]
+    runs["brain"] = [(r.get("brain") or {}).get("url", "") for r in records]
+    return runs.drop(columns=["record"]).assign(record=records)
+
+
+def model_key(record: dict[str, Any]) -> str:
+    """The fleet's models, sorted and joined: 'qwen-7b+qwen-14b'."""
+    models = sorted({n.get("model") or n.get("url", "?") for n in record.get("fleet", [])})
+    return "+".join(models) or "(no fleet)"
+
+
+def fleet_key(record: dict[str, Any]) -> str:
+    """Every node as model@url x weight, in fleet order."""
+    nodes = record.get("fleet", [])
+    parts = [f"{n.get('model') or '?'}@{n.get('url', '?')}x{n.get('weight', 1)}" for n in nodes]
+    return ", ".join(parts) or "(no fleet)"
+
+
+def knobs_key(record: dict[str, Any]) -> str:
+    """Non-default knobs as k=v, sorted; 'defaults' when none."""
+    knobs = record.get("knobs") or {}
+    return " ".join(f"{k}={json.dumps(v)}" for k, v in sorted(knobs.items())) or "defaults"

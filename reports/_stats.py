@@ -1,0 +1,158 @@
+"""Honest statistics for small samples: intervals, pass^k, paired tests, detectable effects.
+
+Everything here is a plain function of counts or arrays, tested against published or
+hand-computed values. Library code does the arithmetic (statsmodels for Wilson and the
+exact McNemar test, scipy for the bootstrap and binomial tails); this module chooses the
+methods and their conventions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from math import comb
+
+import numpy as np
+from scipy import optimize, stats
+from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.power import TTestPower
+from statsmodels.stats.proportion import proportion_confint
+
+ALPHA = 0.05
+POWER = 0.8
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A proportion with its confidence interval."""
+
+    k: int
+    n: int
+    low: float
+    high: float
+
+    @property
+    def rate(self) -> float:
+        """Point estimate k/n (0 for an empty sample)."""
+        return self.k / self.n if self.n else 0.0
+
+    def overlaps(self, other: Interval) -> bool:
+        """True when the two intervals share any point: the pair is shown as tied."""
+        return self.low <= other.high and other.low <= self.high
+
+
+def wilson(k: int, n: int, *, alpha: float = ALPHA) -> Interval:
+    """Wilson score interval for k successes in n trials (n = 0 gives [0, 1])."""
+    if n == 0:
+        return Interval(0, 0, 0.0, 1.0)
+    low, high = proportion_confint(k, n, alpha=alpha, method="wilson")
+    return Interval(k, n, float(max(0.0, low)), float(min(1.0, high)))
+
+
+def pass_hat_k(successes: Sequence[tuple[int, int]], k: int) -> float | None:
+    """pass^k (tau-bench): mean over tasks of C(c, k) / C(n, k), for tasks with n >= k trials.
+
+    ``successes`` holds (c, n) per task. It estimates the chance that k independent
+    tries of the same task *all* pass; None when no task was tried k times.
+    """
+    usable = [(c, n) for c, n in successes if n >= k]
+    if not usable or k < 1:
+        return None
+    return float(np.mean([comb(c, k) / comb(n, k) for c, n in usable]))
+
+
+@dataclass(frozen=True)
+class McNemarResult:
+    """Exact McNemar test on paired pass/fail outcomes."""
+
+    n_pairs: int
+    regressed: int  # baseline pass, candidate fail
+    improved: int  # baseline fail, candidate pass
+    p_value: float
+
+    @property
+    def delta(self) -> float:
+        """Change in pass rate (candidate minus baseline)."""
+        return (self.improved - self.regressed) / self.n_pairs if self.n_pairs else 0.0
+
+
+def mcnemar_exact(baseline: Sequence[bool], candidate: Sequence[bool]) -> McNemarResult:
+    """Two-sided exact McNemar (binomial on the discordant pairs) for paired outcomes."""
+    if len(baseline) != len(candidate):
+        raise ValueError("paired samples must have the same length")
+    b = sum(1 for x, y in zip(baseline, candidate, strict=True) if x and not y)
+    c = sum(1 for x, y in zip(baseline, candidate, strict=True) if y and not x)
+    both = sum(1 for x, y in zip(baseline, candidate, strict=True) if x and y)
+    neither = len(baseline) - b - c - both
+    p = 1.0 if b + c == 0 else float(mcnemar([[both, b], [c, neither]], exact=True).pvalue)
+    return McNemarResult(len(baseline), b, c, min(1.0, p))
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Paired bootstrap of the mean score difference (candidate minus baseline)."""
+
+    n_pairs: int
+    mean_delta: float
+    low: float
+    high: float
+    p_value: float
+
+
+def paired_bootstrap(
+    baseline: Sequence[float],
+    candidate: Sequence[float],
+    *,
+    n_resamples: int = 10_000,
+    seed: int = 0,
+    alpha: float = ALPHA,
+) -> BootstrapResult:
+    """Percentile bootstrap CI and two-sided p-value for the mean paired difference."""
+    diffs = np.asarray(candidate, dtype=float) - np.asarray(baseline, dtype=float)
+    if diffs.size == 0:
+        return BootstrapResult(0, 0.0, 0.0, 0.0, 1.0)
+    mean = float(diffs.mean())
+    if np.allclose(diffs, diffs[0]):
+        # No spread: the bootstrap degenerates to a point, so fall back to the exact sign
+        # test (all n differences on one side: p = 2 * 0.5**n), never a spurious p = 0.
+        p = 1.0 if mean == 0 else min(1.0, 2 * 0.5 ** int(diffs.size))
+        return BootstrapResult(int(diffs.size), mean, mean, mean, p)
+    res = stats.bootstrap(
+        (diffs,), np.mean, n_resamples=n_resamples, confidence_level=1 - alpha,
+        method="percentile", rng=np.random.default_rng(seed),
+    )
+    boot = res.bootstrap_distribution
+    # Two-sided p: how often the resampled mean lands on the other side of zero.
+    p = 2 * min(float(np.mean(boot <= 0)), float(np.mean(boot >= 0)))
+    low, high = res.confidence_interval
+    return BootstrapResult(int(diffs.size), mean, float(low), float(high), min(1.0, p))
+
+
+def min_discordant_for_significance(alpha: float = ALPHA) -> int:
+    """Smallest one-directional discordant count the exact McNemar test can call significant."""
+    n = 1
+    while 2 * 0.5**n >= alpha:
+        n += 1
+    return n
+
+
+def mde_pass_rate(n_pairs: int, *, alpha: float = ALPHA, power: float = POWER) -> float | None:
+    """Smallest drop in pass rate the exact McNemar test detects with ``power``.
+
+    Assumes the change is one-directional (pairs only flip pass -> fail): then the test
+    rejects iff at least m discordant pairs appear (m = 6 at alpha 0.05) and the number of
+    flips is Binomial(n, delta). None when even delta = 1 cannot reach significance.
+    """
+    m = min_discordant_for_significance(alpha)
+    if n_pairs < m:
+        return None
+    return float(optimize.brentq(lambda d: stats.binom.sf(m - 1, n_pairs, d) - power, 1e-9, 1.0))
+
+
+def mde_score(n_pairs: int, sd_diff: float, *, alpha: float = ALPHA,
+              power: float = POWER) -> float | None:
+    """Smallest mean score change a paired test detects: Cohen's d from t-test power x sd."""
+    if n_pairs < 2 or sd_diff <= 0:
+        return None
+    d = TTestPower().solve_power(nobs=n_pairs, alpha=alpha, power=power, alternative="two-sided")
+    return float(d) * sd_diff

@@ -1,0 +1,79 @@
+"""Opening the fleet's transports: build, probe (unreachable nodes are dropped), meter usage."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from brain import BrainError, ChatRequest, ChatResponse, NodeSpec, Transport, Usage, transport_for
+from swarm.errors import FleetError
+
+
+class MeteredTransport:
+    """A transport wrapper that adds up token usage (planner and contract calls)."""
+
+    def __init__(self, inner: Transport, meter: UsageMeter) -> None:
+        self.inner = inner
+        self.meter = meter
+        self.url = inner.url
+        self.model = inner.model
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        """Forward one chat turn and count its tokens."""
+        response = await self.inner.chat(request)
+        self.meter.usage = self.meter.usage + response.usage
+        return response
+
+    async def probe(self) -> list[str]:
+        """Forward the probe."""
+        return await self.inner.probe()
+
+    async def aclose(self) -> None:
+        """Nothing to release: the inner transport is closed by its owner."""
+
+
+@dataclass
+class UsageMeter:
+    """Tokens spent outside the scheduler (planning, contracts, gates)."""
+
+    usage: Usage = field(default_factory=Usage)
+
+
+def build_transports(nodes: Sequence[NodeSpec], *, idle_timeout_s: float,
+                     timeout_s: float) -> dict[str, Transport]:
+    """One transport per node; a bad URL or option is a one-line FleetError."""
+    transports: dict[str, Transport] = {}
+    for node in nodes:
+        try:
+            transports[node.name] = transport_for(
+                node.url, model=node.model or None, idle_timeout_s=idle_timeout_s,
+                timeout_s=timeout_s)
+        except BrainError as exc:
+            raise FleetError(f"node {node.name}: {exc}") from None
+    return transports
+
+
+async def probe_fleet(transports: dict[str, Transport], timeout_s: float) -> dict[str, str]:
+    """Probe every node at once; returns ``name -> reason`` for the nodes that did not answer."""
+
+    async def one(name: str, transport: Transport) -> tuple[str, str | None]:
+        try:
+            await asyncio.wait_for(transport.probe(), timeout_s)
+        except TimeoutError:
+            return name, f"no answer within {timeout_s:g}s"
+        except BrainError as exc:
+            return name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return name, None
+
+    results = await asyncio.gather(*(one(n, t) for n, t in transports.items()))
+    return {name: reason for name, reason in results if reason is not None}
+
+
+async def close_all(transports: dict[str, Transport]) -> None:
+    """Close every transport, ignoring errors on the way out."""
+    for transport in transports.values():
+        try:
+            await transport.aclose()
+        except BrainError:
+            continue  # a node that fails to close cleanly must not hide the run's result

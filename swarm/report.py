@@ -1,0 +1,145 @@
+"""The final run report (contract 2) and its rebuild from the event log alone.
+
+The live report is built from the scheduler's state (``build_report``); ``rebuild_report``
+replays ``.swarm/run-<id>.jsonl`` and must give the same per-task and per-device data, so
+a run killed half-way is still gradeable (its status is then ``interrupted``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from swarm.errors import ReportError
+from swarm.events import read_events
+
+
+class RunStatus(StrEnum):
+    """How the run ended; the CLI's exit code follows it (0, 1, 3, 130)."""
+
+    DONE = "done"
+    FAILED = "failed"
+    STUCK = "stuck"
+    INTERRUPTED = "interrupted"
+
+    @property
+    def exit_code(self) -> int:
+        """Contract 2: 0 done, 1 failed, 3 stuck, 130 interrupted."""
+        return {"done": 0, "failed": 1, "stuck": 3, "interrupted": 130}[self.value]
+
+
+class TaskStatus(StrEnum):
+    """Where one task ended (``salvaged`` counts as done: the sink is the real gate)."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    SALVAGED = "salvaged"
+    FAILED = "failed"
+
+
+class AttemptRecord(BaseModel):
+    """One attempt of a task: where it ran and how it ended."""
+
+    device: str
+    outcome: str = Field(description="ok, salvaged, accepted, transient, content, fatal, "
+                                     "judge:<verdict>, no_progress, interrupted")
+    error: str | None = None
+    elapsed_ms: float = 0.0
+    tool_calls: int = 0
+
+
+class TaskReport(BaseModel):
+    """One task's outcome across its attempts."""
+
+    task_id: str
+    status: TaskStatus
+    device: str | None = Field(default=None, description="Device of the last attempt.")
+    model: str | None = Field(default=None, description="Model of the last attempt's device.")
+    attempts: int = 0
+    attempt_history: list[AttemptRecord] = Field(default_factory=list)
+    elapsed_ms: float = Field(default=0.0, description="Sum of its attempts' run time.")
+    tool_calls: int = 0
+    files_written: list[str] = Field(default_factory=list)
+    bonus: bool = False
+    error: str | None = Field(default=None, description="Why it failed, if it did.")
+
+
+class DeviceReport(BaseModel):
+    """What one fleet node did."""
+
+    dispatched: int = 0
+    tool_calls: int = 0
+    retries: int = 0
+    busy_ms: float = 0.0
+
+
+class UsageReport(BaseModel):
+    """Tokens spent by the whole run (planner, workers, gates)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class RunReport(BaseModel):
+    """Contract 2's final report, printed on stdout with ``--output-format json``."""
+
+    run_id: str
+    status: RunStatus
+    done: int = Field(default=0, description="Tasks done or salvaged.")
+    failed: int = 0
+    tasks: list[TaskReport] = Field(default_factory=list)
+    per_device: dict[str, DeviceReport] = Field(default_factory=dict)
+    gates: dict[str, Any] = Field(default_factory=dict)
+    usage: UsageReport = Field(default_factory=UsageReport)
+    knobs: dict[str, Any] = Field(default_factory=dict)
+    elapsed_ms: float = 0.0
+
+
+def build_report(run_id: str, status: RunStatus, tasks: Iterable[TaskReport],
+                 devices: Iterable[str], *, gates: Mapping[str, Any] | None = None,
+                 usage: UsageReport | None = None, knobs: Mapping[str, Any] | None = None,
+                 elapsed_ms: float = 0.0) -> RunReport:
+    """Assemble the report from per-task records; per-device figures are derived from them."""
+    tasks = sorted(tasks, key=lambda t: t.task_id)
+    return RunReport(
+        run_id=run_id, status=status,
+        done=sum(t.status in (TaskStatus.DONE, TaskStatus.SALVAGED) for t in tasks),
+        failed=sum(t.status is TaskStatus.FAILED for t in tasks),
+        tasks=tasks, per_device=_per_device(tasks, devices), gates=dict(gates or {}),
+        usage=usage or UsageReport(), knobs=dict(knobs or {}), elapsed_ms=elapsed_ms)
+
+
+def _per_device(tasks: list[TaskReport], devices: Iterable[str]) -> dict[str, DeviceReport]:
+    per = {name: DeviceReport() for name in devices}
+    for task in tasks:
+        for index, attempt in enumerate(task.attempt_history):
+            stats = per.setdefault(attempt.device, DeviceReport())
+            stats.dispatched += 1
+            stats.busy_ms += attempt.elapsed_ms
+            stats.tool_calls += attempt.tool_calls
+            if index < len(task.attempt_history) - 1:
+                stats.retries += 1
+    return per
+
+
+def rebuild_report(events_path: Path) -> RunReport:
+    """Rebuild the final report from the event log alone (``swarm report --from-events``)."""
+    records = read_events(events_path)
+    if not records:
+        raise ReportError(f"event log {events_path} holds no events")
+    from swarm._replay import Replay
+
+    return Replay(records).report()
+
+
+def elapsed_between(first_ts: str, last_ts: str) -> float:
+    """Milliseconds between two event timestamps (used when ``run_finished`` is missing)."""
+    start = datetime.fromisoformat(first_ts.replace("Z", "+00:00"))
+    end = datetime.fromisoformat(last_ts.replace("Z", "+00:00"))
+    return (end - start).total_seconds() * 1000

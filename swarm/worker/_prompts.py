@@ -1,0 +1,118 @@
+"""The worker's prompts: one system message and one user message per attempt.
+
+The plain-text markers (``PROJECT SPEC:``, ``OWNED FILES:``, ``FROZEN INTERFACES:``,
+``SUPERVISOR NOTE — ...``) are part of the prompt every model sees: they give a
+small model fixed anchors to find the spec, its files and the frozen contracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+#: The prefix of every content retry (the scheduler's supervisor note).
+SUPERVISOR_PREFIX = "SUPERVISOR NOTE — your previous attempt was stopped: "
+
+WORKER_SYSTEM = """\
+You are a senior Python engineer in a team of agents building one project together.
+You own a few files of it; other agents write the other files at the same time.
+
+How you work:
+- Act only through the tools. Never describe code in prose: write it with write_file.
+- Your very first action is to write each of your OWNED FILES with complete, working code.
+  Always write whole files, never diffs or placeholders; no `pass`, `...` or TODO bodies.
+- Follow the FROZEN INTERFACES exactly when given: same module paths, names, signatures,
+  table columns and command-line subcommands/flags, spelled verbatim.
+- Use only the Python standard library unless the spec says otherwise.
+- Paths are relative to the project root. Write only your own files.
+- When your files are written, you may check them with run_command (e.g. `python -c "import pkg.mod"`
+  or `python -m pytest -q`), fix what fails, then call done with a one-line summary.
+"""
+
+
+@dataclass
+class WorkerBrief:
+    """Everything a worker prompt is built from (plain data, no model types)."""
+
+    spec: str
+    task_id: str
+    description: str
+    owned_files: Sequence[str]
+    detail: str = ""
+    frozen_interfaces: str = ""
+    dependency_files: Mapping[str, str] = field(default_factory=dict)
+    clarifications: Sequence[str] = ()
+    supervisor_note: str | None = None
+    review_findings: str = ""
+    prior_work: Mapping[str, str] = field(default_factory=dict)
+    mcp_tools: Sequence[str] = ()
+
+
+def supervisor_line(note: str) -> str:
+    """The supervisor note with its fixed prefix exactly once."""
+    note = note.strip()
+    return note if note.startswith("SUPERVISOR NOTE") else SUPERVISOR_PREFIX + note
+
+
+def _files_block(title: str, files: Mapping[str, str]) -> str:
+    parts = [title]
+    for path, text in files.items():
+        parts.append(f"=== FILE: {path} ===\n{text.rstrip()}")
+    return "\n".join(parts)
+
+
+def worker_user_message(brief: WorkerBrief) -> str:
+    """The user message of one attempt; sections appear only when they have content."""
+    sections: list[str] = []
+    if brief.supervisor_note:
+        sections.append(supervisor_line(brief.supervisor_note))
+    if brief.review_findings:
+        sections.append(f"REVIEW FINDINGS:\n{brief.review_findings.strip()}")
+    sections.append(f"PROJECT SPEC:\n{brief.spec.strip()}")
+    sections.append(f"YOUR SUBTASK: {brief.task_id} — {brief.description.strip()}")
+    if brief.detail.strip():
+        sections.append(f"IMPLEMENTATION NOTES:\n{brief.detail.strip()}")
+    if brief.owned_files:
+        sections.append("OWNED FILES: " + ", ".join(brief.owned_files))
+        sections.append(
+            "Your very first action must be to write each of these files with write_file, "
+            "using exactly these paths (their folders already exist)."
+        )
+    else:
+        sections.append(
+            "YOUR ROLE: integrate and verify. You own no file: run the project's entry point "
+            "and the spec's example commands with run_command, fix whatever fails in any file "
+            "with write_file, then call done."
+        )
+    if brief.frozen_interfaces.strip():
+        sections.append(f"FROZEN INTERFACES:\n{brief.frozen_interfaces.strip()}")
+    if brief.dependency_files:
+        sections.append(
+            _files_block(
+                "DEPENDENCY FILES:\nAlready written by other agents; import from them, do not "
+                "rewrite them.",
+                brief.dependency_files,
+            )
+        )
+    if brief.prior_work:
+        sections.append(
+            _files_block("PREVIOUS ATTEMPT FILES:\nYour previous attempt left these; fix "
+                         "or rewrite them.", brief.prior_work)
+        )
+    if brief.clarifications:
+        answers = "\n".join(f"- {a}" for a in brief.clarifications)
+        sections.append(f"USER CLARIFICATIONS:\n{answers}")
+    if brief.mcp_tools:
+        sections.append("Documentation tools available: " + ", ".join(brief.mcp_tools))
+    return "\n\n".join(sections)
+
+
+NARRATION_NUDGE = (
+    "You answered in prose without calling a tool. Nothing was written. Act through the tools "
+    "now: call write_file for each of your owned files ({files}), then done."
+)
+
+SINK_NUDGE = (
+    "You answered in prose without calling a tool. Use run_command to run the entry point and "
+    "the spec's example commands, fix what fails with write_file, then call done."
+)

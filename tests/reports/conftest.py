@@ -1,0 +1,20 @@
+"""Fixtures: ledgers with runs whose outcomes the test chooses."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger import Ledger
+from ledger._synthetic import add_run
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    with Ledger.open(tmp_path / ".gym") as opened:
+        yield opened
+
+
+@pytest.fixture
+def run_with():
+    """``run_with(ledger, [True, False, ...], **options)`` -> run id (see ledger._synthetic)."""
+    return add_run

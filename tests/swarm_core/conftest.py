@@ -1,0 +1,8 @@
+"""Makes the scheduler fakes importable as ``swarm_core_fakes`` (tests use importlib mode)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))

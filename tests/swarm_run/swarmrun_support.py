@@ -1,0 +1,73 @@
+"""Helpers for the `swarm run` tests: scripted models, catalog tasks, event reading."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from brain import ChatRequest, ChatResponse, FinishReason, ToolCall
+from brain.sim import SimTransport
+from brain.sim._scripted import ScriptedPolicy
+from verifier import Task, load_task
+
+CATALOG = Path(__file__).resolve().parents[2] / "gym" / "catalog"
+#: Three in-process competent nodes with no modelled latency (tests must be fast).
+COMPETENT3 = ",".join(f"sim:competent?time_scale=0&seed={i}" for i in range(3))
+
+
+def call(name: str, **arguments: Any) -> ToolCall:
+    """One tool call as a model would send it."""
+    return ToolCall(id=f"c-{name}-{abs(hash(json.dumps(arguments, sort_keys=True))) % 10**6}",
+                    name=name, arguments=arguments)
+
+
+def tools(*calls: ToolCall) -> ChatResponse:
+    """A model turn that calls tools."""
+    return ChatResponse(tool_calls=list(calls), finish_reason=FinishReason.TOOL_CALLS)
+
+
+def prose(text: str) -> ChatResponse:
+    """A model turn with text only (narration)."""
+    return ChatResponse(text=text)
+
+
+def scripted(script: list[Any] | Callable[[ChatRequest, str], Any]) -> SimTransport:
+    """A transport answering from a script; ``.policy.requests`` records what it was asked."""
+    return SimTransport(ScriptedPolicy(script), url="sim:scripted", model="scripted",
+                        time_scale=0.0)
+
+
+class Recorder:
+    """An EventSink keeping every event in memory."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def emit(self, event: str, **fields: Any) -> None:
+        self.events.append({"event": event, **fields})
+
+    def named(self, name: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["event"] == name]
+
+
+def catalog_task(task_id: str) -> Task:
+    """A task of the built-in catalog."""
+    return load_task(CATALOG / task_id)
+
+
+def heavy_spec_tasks() -> list[str]:
+    """Ids of the catalog's heavy-spec tasks (the end-to-end targets)."""
+    ids = []
+    for toml in sorted(CATALOG.glob("*/task.toml")):
+        if load_task(toml).archetype.value == "heavy-spec":
+            ids.append(toml.parent.name)
+    return ids
+
+
+def read_log(workdir: Path) -> list[dict[str, Any]]:
+    """The events of the (only) run in ``workdir``."""
+    logs = sorted((workdir / ".swarm").glob("run-*.jsonl"))
+    assert logs, f"no event log in {workdir}/.swarm"
+    return [json.loads(line) for line in logs[-1].read_text().splitlines() if line.strip()]

@@ -1,0 +1,132 @@
+"""`swarm run` end to end on the simulator: catalog apps built, graded by their own checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from swarmrun_support import COMPETENT3, catalog_task, heavy_spec_tasks, read_log
+from typer.testing import CliRunner
+
+from swarm.cli import app
+from verifier import Status, Task, grade_workdir, sandbox
+
+FAST = ["--knob", "gates.smoke=false"]  # the smoke gate's pytest runs take seconds
+
+
+def swarm_run(spec: Path, workdir: Path, fleet: str, *extra: str):
+    args = ["run", "--spec", str(spec), "--workdir", str(workdir), "--fleet", fleet,
+            "--output-format", "json", *extra]
+    return CliRunner().invoke(app, args)
+
+
+def spec_file(tmp_path: Path, task: Task, stage: int = 1) -> Path:
+    path = tmp_path / "spec.md"
+    path.write_text(task.spec_for_stage(stage))
+    return path
+
+
+def visible_command_checks(task: Task):
+    return [c for c in task.checks_for_stage(1) if c.kind.value == "command" and not c.hidden]
+
+
+def test_competent_fleet_builds_a_heavy_spec_app_whose_command_checks_pass(tmp_path: Path):
+    task = catalog_task(heavy_spec_tasks()[0])
+    work = tmp_path / "work"
+    result = swarm_run(spec_file(tmp_path, task), work, COMPETENT3, *FAST)
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, result.output
+    assert report["status"] == "done" and report["failed"] == 0
+    assert {t["task_id"] for t in report["tasks"]} >= {"integrate-verify"}
+    check = next(c for c in visible_command_checks(task) if c.expect_stdout is not None)
+    ran = sandbox.run(check.cmd, workdir=work, stdin=check.stdin, timeout_s=30)
+    assert ran.exit_code == check.expect_exit, ran.stderr
+    events = [e["event"] for e in read_log(work)]
+    for name in ("run_started", "plan_loaded", "contract_frozen", "task_dispatched",
+                 "tool_call", "file_written", "task_completed", "run_finished"):
+        assert name in events
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task_id", heavy_spec_tasks())
+def test_every_heavy_spec_task_builds_and_grades_green_on_checks(tmp_path: Path, task_id: str):
+    task = catalog_task(task_id)
+    work = tmp_path / "work"
+    result = swarm_run(spec_file(tmp_path, task), work, COMPETENT3)
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, result.output
+    assert report["gates"]["smoke"]["status"] == "pass"
+    logs = sorted((work / ".swarm").glob("run-*.jsonl"))
+    grade = grade_workdir(work, task, report=report, events_path=logs[-1])
+    checks = grade.dimensions["checks"]
+    assert checks.status is Status.PASS, [f.message for f in checks.findings]
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text() for p in sorted(root.rglob("*.py"))
+            if ".swarm" not in p.parts and "__pycache__" not in p.parts}
+
+
+@pytest.mark.slow
+def test_same_pipeline_runs_over_http_and_in_process_with_identical_results(tmp_path: Path):
+    from brain.sim import SimServer
+
+    task = catalog_task(heavy_spec_tasks()[0])
+    spec = spec_file(tmp_path, task)
+    local = swarm_run(spec, tmp_path / "local", COMPETENT3, *FAST)
+    with SimServer(profile="competent", time_scale=0.0) as server:
+        fleet = ",".join(f"{server.base_url}/v1?name=http{i}" for i in range(3))
+        remote = swarm_run(spec, tmp_path / "http", fleet, *FAST)
+    assert local.exit_code == remote.exit_code == 0, remote.output
+    report = json.loads(remote.stdout)
+    assert {t["device"] for t in report["tasks"]} <= {"http0", "http1", "http2"}
+    assert _tree(tmp_path / "http") == _tree(tmp_path / "local") != {}
+
+
+def _retries(events: list[dict]) -> list[dict]:
+    return [e for e in events if e["event"] == "task_retry"]
+
+
+@pytest.mark.parametrize(("profile", "note"), [
+    ("fake-done", "your very first action must be to write each of these files"),
+    ("narrator", "you answered in prose instead of calling tools"),
+])
+def test_misbehaving_node_run_finishes_with_retries_noted_and_an_honest_report(
+        tmp_path: Path, profile: str, note: str):
+    task = catalog_task(heavy_spec_tasks()[0])
+    work = tmp_path / "work"
+    fleet = f"sim:{profile}?time_scale=0,sim:competent?time_scale=0"
+    result = swarm_run(spec_file(tmp_path, task), work, fleet, *FAST)
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and report["status"] == "done", result.output
+    retries = _retries(read_log(work))
+    assert retries and all(note in r["note"] for r in retries)
+    retried = {r["task_id"] for r in retries}
+    needing = {t["task_id"] for t in report["tasks"] if t["attempts"] > 1}
+    assert needing == retried
+    for entry in report["tasks"]:
+        if entry["task_id"] in retried:
+            first = entry["attempt_history"][0]
+            assert first["outcome"] == "content" and note in first["error"]
+
+
+def _drift_run(tmp_path: Path, contracts: bool):
+    task = catalog_task(heavy_spec_tasks()[0])
+    work = tmp_path / f"contracts-{contracts}"
+    result = swarm_run(spec_file(tmp_path, task), work, "sim:drifter?time_scale=0",
+                       "--knob", f"contracts.enabled={str(contracts).lower()}",
+                       "--knob", "gates.repair=false")
+    checks = visible_command_checks(task)
+    passed = [sandbox.run(c.cmd, workdir=work, stdin=c.stdin, timeout_s=30).exit_code
+              == c.expect_exit for c in checks]
+    return result, passed
+
+
+@pytest.mark.slow
+def test_drifter_breaks_the_app_without_contracts_and_not_with_them(tmp_path: Path):
+    off, passed_off = _drift_run(tmp_path, contracts=False)
+    on, passed_on = _drift_run(tmp_path, contracts=True)
+    assert off.exit_code == 1 and json.loads(off.stdout)["gates"]["smoke"]["status"] == "fail"
+    assert not all(passed_off)
+    assert on.exit_code == 0 and all(passed_on)
