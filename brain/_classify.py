@@ -10,6 +10,8 @@ in order:
 - 401/403 → fatal; 404 → fatal (unknown model or wrong base URL);
 - 408, 409, 425, 429 and every 5xx → transient;
 - other 4xx → content (the request as built was refused, e.g. an unsupported field);
+- an error event inside an answered stream (HTTP 200, or no status at all) → transient:
+  the server failed part-way (Anthropic's ``overloaded_error``, a local model crashing);
 - connection refused, timeouts, dropped connections → transient.
 """
 
@@ -47,7 +49,7 @@ def body_message(body: Any) -> str:
 def classify_status(status: int, message: str, *, where: str) -> BrainError:
     """The brain error for an HTTP status and the server's message about it."""
     text = f"{where}: HTTP {status}: {one_line(message) or 'no message'}"
-    if _UNLOADED.search(message):
+    if _UNLOADED.search(message) or status < 400:
         return TransientError(text, status=status, body=message)
     if status in (401, 403):
         return FatalError(text + " (check the API key)", status=status, body=message)
@@ -84,6 +86,10 @@ def classify_sdk_error(exc: BaseException, *, where: str) -> BrainError:
         body = getattr(exc, "body", None)
         return classify_status(status, body_message(body) or str(exc), where=where)
     name = type(exc).__name__
+    if name == "APIError":  # an error event in the SSE stream, which has no status of its own
+        return TransientError(
+            f"{where}: error mid-stream: {one_line(body_message(exc.body) or str(exc))}"
+        )
     if name in ("APIConnectionError", "APITimeoutError") or _is_http_layer_error(exc):
         return TransientError(f"{where}: {_connection_reason(exc)}")
     if isinstance(exc, (ConnectionError, TimeoutError, OSError)):

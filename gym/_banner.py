@@ -20,7 +20,9 @@ REAL_MODELS_HINT = (
 )
 
 
-def print_banner(console: Console, config: GymConfig, run_id: str, pending: int, total: int) -> None:
+def print_banner(
+    console: Console, config: GymConfig, run_id: str, pending: int, total: int
+) -> None:
     """Say what runs where; loudly say so when the results will be simulated."""
     if config.simulated:
         console.print(Text(
@@ -44,13 +46,21 @@ def print_summary(
             console.print(errors)
     latest = {v.seed: v for v in views}  # views come in start order: a re-run wins
     totals = Counter(_label(v) for v in latest.values())
-    overhead = [r.overhead_s for r in results if r.turns]
-    summary = {"episodes": dict(totals), "run_folder": str(folder),
-               "mean_overhead_s": round(sum(overhead) / len(overhead), 3) if overhead else None}
+    summary = {"totals": dict(totals), "run_folder": str(folder),
+               "episodes": [_timing(r) for r in sorted(results, key=lambda r: r.plan.index)]}
     path = write_summary(folder, summary)
     console.print(Text("totals: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items()))))
     console.print(Text(f"run folder: {folder}"))
     console.print(Text(f"summary: {path}"))
+
+
+def _timing(result: EpisodeResult) -> dict[str, object]:
+    return {
+        "index": result.plan.index, "task": result.task, "outcome": result.outcome.value,
+        "turns": result.turns, "elapsed_s": round(result.elapsed_s, 3),
+        "swarm_s": round(result.swarm_s, 3), "grade_s": round(result.grade_s, 3),
+        "overhead_s": round(result.overhead_s, 3),
+    }
 
 
 def _label(view: EpisodeView) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -23,6 +24,11 @@ from ledger import Ledger, LedgerError, NotFoundError, RunView
 ledger_app = typer.Typer(help="Inspect and export the append-only ledger.", no_args_is_help=True)
 
 _GYM_DIR_HELP = "Gym directory holding ledger.sqlite (default: gym.toml's gym_dir, else ./.gym)."
+GymDir = Annotated[Path | None, typer.Option("--gym-dir", help=_GYM_DIR_HELP)]
+RunRefs = Annotated[list[str] | None, typer.Option("--runs", help="Only these runs (repeat or "
+                                                   "comma list).")]
+_REPORT_HELP = "HTML file (default GYM_DIR/report.html)."
+_REGRESS_OUT_HELP = "Report file (default GYM_DIR/regress-RUN.html)."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -72,8 +78,9 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 @ledger_app.command("show")
 def show(
-    ref: str | None = typer.Argument(None, help="Run id (unique prefix, 'last'), or episode id."),
-    gym_dir: Path | None = typer.Option(None, "--gym-dir", help=_GYM_DIR_HELP),
+    ref: Annotated[str | None, typer.Argument(
+        help="Run id (unique prefix, 'last'), or episode id.")] = None,
+    gym_dir: GymDir = None,
 ) -> None:
     """List runs, or show one run's episodes, or one episode's turns and grades."""
     with _edge("ledger show"), _open(gym_dir) as ledger:
@@ -147,11 +154,13 @@ def _show_episode(console: Console, ledger: Ledger, episode_id: str) -> None:
 
 @ledger_app.command("export")
 def export(
-    fmt: str = typer.Option("csv", "--format", help="csv, json or parquet."),
-    table: str = typer.Option("grades", "--table", help="grades, episodes, turns or runs."),
-    out: Path | None = typer.Option(None, "--out", help="Output file (stdout for csv/json)."),
-    runs: list[str] | None = typer.Option(None, "--runs", help="Only these run ids."),
-    gym_dir: Path | None = typer.Option(None, "--gym-dir", help=_GYM_DIR_HELP),
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or parquet.")] = "csv",
+    table: Annotated[str, typer.Option(
+        "--table", help="grades, episodes, turns or runs.")] = "grades",
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Output file (stdout for csv/json).")] = None,
+    runs: RunRefs = None,
+    gym_dir: GymDir = None,
 ) -> None:
     """Export the ledger's current state as a flat table (pandas)."""
     from reports import load
@@ -170,11 +179,12 @@ def _resolve_all(ledger: Ledger, refs: list[str] | None) -> list[str] | None:
 
 
 def regrade(
-    run: str = typer.Argument(..., help="Run id (or unique prefix, 'last')."),
-    judge: str | None = typer.Option(None, "--judge", help="Judge node URL (re-grades the "
-                                     "three judge dimensions too)."),
-    catalog_dir: Path | None = typer.Option(None, "--catalog-dir", help="Task catalog."),
-    gym_dir: Path | None = typer.Option(None, "--gym-dir", help=_GYM_DIR_HELP),
+    run: Annotated[str, typer.Argument(help="Run id (or unique prefix, 'last').")],
+    judge: Annotated[str | None, typer.Option(
+        "--judge", help="Judge node URL (re-grades the three judge dimensions too).")] = None,
+    catalog_dir: Annotated[Path | None, typer.Option(
+        "--catalog-dir", help="Task catalog.")] = None,
+    gym_dir: GymDir = None,
 ) -> None:
     """Re-run the verifier on a run's stored trees and append the new grades."""
     from ledger._regrade import regrade_run
@@ -211,12 +221,15 @@ def _catalog() -> Path:
 
 
 def report(
-    out: Path | None = typer.Option(None, "--out", help="HTML file (default GYM_DIR/report.html)."),
-    runs: list[str] | None = typer.Option(None, "--runs", help="Only these runs (repeat or comma list)."),
-    group_by: str = typer.Option("config", "--group-by", help="config, model, fleet or knobs."),
-    timeline: str | None = typer.Option(None, "--timeline", help="EPISODE[:TURN] for the Gantt."),
-    max_episodes: int = typer.Option(300, "--max-episodes", min=0, help="Episodes in drill-down."),
-    gym_dir: Path | None = typer.Option(None, "--gym-dir", help=_GYM_DIR_HELP),
+    out: Annotated[Path | None, typer.Option("--out", help=_REPORT_HELP)] = None,
+    runs: RunRefs = None,
+    group_by: Annotated[str, typer.Option(
+        "--group-by", help="config, model, fleet or knobs.")] = "config",
+    timeline: Annotated[str | None, typer.Option(
+        "--timeline", help="EPISODE[:TURN] for the Gantt.")] = None,
+    max_episodes: Annotated[int, typer.Option(
+        "--max-episodes", min=0, help="Episodes in drill-down.")] = 300,
+    gym_dir: GymDir = None,
 ) -> None:
     """Write the self-contained HTML report (leaderboard, trends, honesty, cluster, episodes)."""
     from reports import build_report
@@ -233,21 +246,27 @@ def report(
 
 
 def regress(
-    suite: str = typer.Option(..., "--suite", help="Suite name (gym/suites/NAME.toml)."),
-    baseline: str = typer.Option(..., "--baseline", help="Baseline run id or 'last-green'."),
-    against: str | None = typer.Option(None, "--against", help="Compare with this finished run "
-                                       "instead of running the suite."),
-    out: Path | None = typer.Option(None, "--out", help="Report file (default GYM_DIR/regress-RUN.html)."),
-    alpha: float = typer.Option(0.05, "--alpha", min=0.0001, max=0.5, help="Family-wise alpha."),
-    gym_dir: Path | None = typer.Option(None, "--gym-dir", help=_GYM_DIR_HELP),
+    suite: Annotated[str, typer.Option("--suite", help="Suite name (gym/suites/NAME.toml).")],
+    baseline: Annotated[str, typer.Option("--baseline", help="Baseline run id or 'last-green'.")],
+    against: Annotated[str | None, typer.Option(
+        "--against", help="Compare with this finished run instead of running the suite.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=_REGRESS_OUT_HELP)] = None,
+    alpha: Annotated[float, typer.Option(
+        "--alpha", min=0.0001, max=0.5, help="Family-wise alpha.")] = 0.05,
+    gym_dir: GymDir = None,
 ) -> None:
     """Compare a run of the suite with a baseline; exit 1 on a significant regression."""
     from reports import build_report, compare_runs, load
     from reports._table import comparison_table, mde_sentence
 
     with _edge("regress"), _open(gym_dir) as ledger:
-        base_id = _suite_run(ledger, baseline, suite)
-        cand_id = _suite_run(ledger, against, suite) if against else _run_suite(ledger, base_id)
+        if against:
+            cand_id = _suite_run(ledger, against, suite)
+            cand = ledger.run(cand_id)
+            base_id = _suite_run(ledger, baseline, suite, simulated=cand.simulated, exclude=cand_id)
+        else:
+            base_id = _suite_run(ledger, baseline, suite)
+            cand_id = _run_suite(ledger, base_id)
         comparison = compare_runs(load(ledger, [base_id, cand_id]), base_id, cand_id, alpha=alpha)
         target = out or ledger.gym_dir / f"regress-{cand_id}.html"
         build_report(ledger, target, run_ids=[base_id, cand_id], comparison=comparison,
@@ -260,8 +279,10 @@ def regress(
     raise typer.Exit(1 if comparison.regressed else 0)
 
 
-def _suite_run(ledger: Ledger, ref: str, suite: str) -> str:
-    run_id = ledger.resolve_run(ref, suite=suite)
+def _suite_run(ledger: Ledger, ref: str, suite: str, *, simulated: bool | None = None,
+               exclude: str | None = None) -> str:
+    """Resolve ``ref`` to a run of ``suite``; 'last-green' picks one of the same kind."""
+    run_id = ledger.resolve_run(ref, suite=suite, simulated=simulated, exclude=exclude)
     run = ledger.run(run_id)
     if run.suite != suite:
         raise LedgerError(f"run {run_id} is of suite {run.suite or '(none)'!r}, not {suite!r}")

@@ -8,7 +8,7 @@ on stderr and exit 2, before anything is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -29,24 +29,31 @@ def _fail(prefix: str, exc: Exception, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _opt(help_text: str, *names: str) -> Any:
+    return typer.Option(*names, help=help_text)
+
+
+_CONFIG_HELP = f"Config file (default ./{CONFIG_FILE})."
+
+
 def run(
-    episodes: int | None = typer.Option(None, help="Episodes to run (default 20)."),
-    parallel: int | None = typer.Option(None, help="Episodes at the same time (default 2)."),
-    archetype: str | None = typer.Option(None, help="heavy-spec, minimal-spec or continue-existing."),
-    persona: str | None = typer.Option(None, help="Force one persona."),
-    suite: str | None = typer.Option(None, help="Run a fixed suite (tasks + seeds)."),
-    brain: str | None = typer.Option(None, help="Harness brain URL, e.g. anthropic:claude-sonnet-4-5."),
-    fleet: str | None = typer.Option(None, help="Comma list of fleet node URLs."),
-    knob: list[str] | None = typer.Option(None, help="Swarm knob name=value (repeatable)."),
-    seed: int | None = typer.Option(None, help="Sampling seed (default 0)."),
-    max_turns: int | None = typer.Option(None, help="Turns per episode at most (default 6)."),
-    turn_timeout_s: float | None = typer.Option(None, help="Swarm wall time per turn."),
-    swarm_cmd: str | None = typer.Option(None, help="External swarm command (contract 2)."),
-    gym_dir: Path | None = typer.Option(None, help="Ledger and run folders (default .gym)."),
-    catalog_dir: Path | None = typer.Option(None, help="Task catalog directory."),
-    judge: bool | None = typer.Option(None, "--judge/--no-judge", help="Grade with the AI judge."),
-    resume: str | None = typer.Option(None, help="Continue an unfinished run by its id."),
-    config_file: Path | None = typer.Option(None, "--config", help=f"Config file (default ./{CONFIG_FILE})."),
+    episodes: Annotated[int | None, _opt("Episodes to run (default 20).")] = None,
+    parallel: Annotated[int | None, _opt("Episodes at the same time (default 2).")] = None,
+    archetype: Annotated[str | None, _opt("heavy-spec, minimal-spec or continue-existing.")] = None,
+    persona: Annotated[str | None, _opt("Force one persona.")] = None,
+    suite: Annotated[str | None, _opt("Run a fixed suite (tasks + seeds).")] = None,
+    brain: Annotated[str | None, _opt("Harness brain URL, e.g. anthropic:MODEL.")] = None,
+    fleet: Annotated[str | None, _opt("Comma list of fleet node URLs.")] = None,
+    knob: Annotated[list[str] | None, _opt("Swarm knob name=value (repeatable).")] = None,
+    seed: Annotated[int | None, _opt("Sampling seed (default 0).")] = None,
+    max_turns: Annotated[int | None, _opt("Turns per episode at most (default 6).")] = None,
+    turn_timeout_s: Annotated[float | None, _opt("Swarm wall time per turn.")] = None,
+    swarm_cmd: Annotated[str | None, _opt("External swarm command (contract 2).")] = None,
+    gym_dir: Annotated[Path | None, _opt("Ledger and run folders (default .gym).")] = None,
+    catalog_dir: Annotated[Path | None, _opt("Task catalog directory.")] = None,
+    judge: Annotated[bool | None, _opt("Grade with the AI judge.", "--judge/--no-judge")] = None,
+    resume: Annotated[str | None, _opt("Continue an unfinished run by its id.")] = None,
+    config_file: Annotated[Path | None, _opt(_CONFIG_HELP, "--config")] = None,
 ) -> None:
     """Run episodes: a persona asks, the swarm builds, the verifier grades (offline by default)."""
     from gym.orchestrator import run_gym
@@ -66,7 +73,7 @@ def run(
 
 @config_app.command("show")
 def show(
-    config_file: Path | None = typer.Option(None, "--config", help=f"Config file (default ./{CONFIG_FILE})."),
+    config_file: Annotated[Path | None, _opt(_CONFIG_HELP, "--config")] = None,
 ) -> None:
     """Print the effective configuration and where each value came from."""
     try:

@@ -21,8 +21,9 @@ from verifier import Grade, Task, TaskError, VerifierError
 from verifier._evidence import latest_event_log, read_report
 from verifier._text import clean
 
-tasks_app = typer.Typer(help="The task catalog: list tasks, self-test them against controls.",
-                        no_args_is_help=True)
+tasks_app = typer.Typer(
+    help="The task catalog: list tasks, self-test them against controls.", no_args_is_help=True
+)
 
 
 def default_catalog() -> Path:
@@ -51,15 +52,25 @@ def list_tasks(
 ) -> None:
     """List the catalog's tasks with archetype, difficulty, stages and controls."""
     tasks, errors = _load_catalog(catalog)
-    rows = [{"id": t.id, "title": t.title, "archetype": t.archetype.value,
-             "difficulty": t.difficulty, "stages": t.max_stage, "controls": sorted(t.controls)}
-            for t in tasks]
+    rows = [
+        {
+            "id": t.id,
+            "title": t.title,
+            "archetype": t.archetype.value,
+            "difficulty": t.difficulty,
+            "stages": t.max_stage,
+            "controls": sorted(t.controls),
+        }
+        for t in tasks
+    ]
     if as_json:
         typer.echo(json.dumps({"tasks": rows, "errors": errors}, indent=2))
     else:
         for r in rows:
-            typer.echo(f"{r['id']:<24} {r['archetype']:<18} d{r['difficulty']}  "
-                       f"stages {r['stages']}  controls {len(r['controls'])}  {r['title']}")
+            typer.echo(
+                f"{r['id']:<24} {r['archetype']:<18} d{r['difficulty']}  "
+                f"stages {r['stages']}  controls {len(r['controls'])}  {r['title']}"
+            )
         for line in errors:
             typer.echo(f"invalid: {line}", err=True)
     raise typer.Exit(1 if errors else 0)
@@ -69,8 +80,9 @@ def _select(tasks: list[Task], ids: list[str]) -> list[Task]:
     by_id = {t.id: t for t in tasks}
     unknown = [i for i in ids if i not in by_id]
     if unknown:
-        raise _usage_error(KeyError(f"unknown task id(s): {', '.join(unknown)}; "
-                                    f"known: {', '.join(sorted(by_id))}"))
+        raise _usage_error(
+            KeyError(f"unknown task id(s): {', '.join(unknown)}; known: {', '.join(sorted(by_id))}")
+        )
     return [by_id[i] for i in ids] if ids else tasks
 
 
@@ -98,8 +110,12 @@ def check_tasks(
         except VerifierError as exc:
             errors.append(str(exc))
     if as_json:
-        typer.echo(json.dumps({"results": [r.model_dump(mode="json") for r in results],
-                               "errors": errors}, indent=2))
+        typer.echo(
+            json.dumps(
+                {"results": [r.model_dump(mode="json") for r in results], "errors": errors},
+                indent=2,
+            )
+        )
     else:
         for result in results:
             _print_self_test(result)
@@ -119,14 +135,22 @@ def _resolve_task(spec: str, catalog: Path | None) -> Task:
 
 
 def _print_grade(grade: Grade) -> None:
-    typer.echo(f"{grade.task} stage {grade.stage}: {grade.verdict.value.upper()}"
-               f"  (isolation {grade.isolation}{', TAMPERED' if grade.tampered else ''})")
+    typer.echo(
+        f"{grade.task} stage {grade.stage}: {grade.verdict.value.upper()}"
+        f"  (isolation {grade.isolation}{', TAMPERED' if grade.tampered else ''})"
+    )
     for name, dim in grade.dimensions.items():
         typer.echo(f"  {name:<13} {dim.status.value:<13} {dim.score:.2f}  {dim.source.value}")
         for finding in dim.findings[:8]:
-            where = f" [{finding.file}{f':{finding.line}' if finding.line else ''}]" if finding.file else ""
-            typer.echo(f"      {finding.severity.value:<4} {finding.code}{clean(where, 120)}: "
-                       f"{clean(finding.message, 240)}")
+            where = (
+                f" [{finding.file}{f':{finding.line}' if finding.line else ''}]"
+                if finding.file
+                else ""
+            )
+            typer.echo(
+                f"      {finding.severity.value:<4} {finding.code}{clean(where, 120)}: "
+                f"{clean(finding.message, 240)}"
+            )
         if len(dim.findings) > 8:
             typer.echo(f"      … {len(dim.findings) - 8} more")
 
@@ -146,10 +170,12 @@ def verify(
     stage: int = typer.Option(1, help="Stage to grade at (1 = the opening spec)."),
     report: Path | None = typer.Option(None, help="The swarm's report JSON (contract 2)."),
     events: Path | None = typer.Option(
-        None, help="The swarm's JSONL event log (default: newest WORKDIR/.swarm/run-*.jsonl)."),
+        None, help="The swarm's JSONL event log (default: newest WORKDIR/.swarm/run-*.jsonl)."
+    ),
     no_judge: bool = typer.Option(False, "--no-judge", help="Skip the AI judge."),
     judge: str | None = typer.Option(
-        None, help="Judge brain URL, e.g. sim:competent or anthropic:MODEL (default: no judge)."),
+        None, help="Judge brain URL, e.g. sim:competent or anthropic:MODEL (default: no judge)."
+    ),
     catalog: Path | None = typer.Option(None, help="Catalog for a task given by id."),
     as_json: bool = typer.Option(False, "--json", help="Print the grade as JSON."),
 ) -> None:
@@ -161,8 +187,14 @@ def verify(
         events_path = events if events is not None else latest_event_log(workdir)
         if judge and not no_judge:
             transport = transport_for(judge)
-        grade = verifier.grade_workdir(workdir, loaded, stage=stage, report=report_data,
-                                       events_path=events_path, judge=transport)
+        grade = verifier.grade_workdir(
+            workdir,
+            loaded,
+            stage=stage,
+            report=report_data,
+            events_path=events_path,
+            judge=transport,
+        )
     except (TaskError, VerifierError, BrainError) as exc:
         raise _usage_error(exc) from None
     finally:

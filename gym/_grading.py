@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import verifier
-from brain import transport_for
+from brain import parse_node_spec, transport_for
 from gym._errors import InfraError
 from gym.collector import Evidence
 from verifier import Grade, Task
@@ -42,12 +42,11 @@ async def grade_turn(
 def _grade(
     workdir: Path, task: Task, stage: int, evidence: Evidence, judge_url: str | None
 ) -> Grade:
-    judge = transport_for(judge_url) if judge_url else None
-    try:
-        return verifier.grade_workdir(
-            workdir, task, stage=stage, report=evidence.report,
-            events_path=evidence.events_path, judge=judge,
-        )
-    finally:
-        if judge is not None:
-            asyncio.run(judge.aclose())
+    # A fresh judge per grade: its HTTP client belongs to the event loop the verifier
+    # runs and closes; it is dropped with that loop rather than closed from another one.
+    node = parse_node_spec(judge_url) if judge_url else None
+    judge = transport_for(node.url, model=node.model or None) if node else None
+    return verifier.grade_workdir(
+        workdir, task, stage=stage, report=evidence.report,
+        events_path=evidence.events_path, judge=judge,
+    )

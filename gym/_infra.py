@@ -28,6 +28,10 @@ def infra_problem(evidence: Evidence) -> str | None:
         return f"swarm rejected its configuration (exit 2): {_last_line(run.stderr)}"
     if run.exit_code not in SWARM_OUTCOME_CODES:
         return f"swarm crashed (exit {run.exit_code}): {_last_line(run.stderr)}"
+    if evidence.report is None and evidence.event_count == 0:
+        # Not even a run_started event: the swarm died before it began (an import error,
+        # a broken install), which says nothing about how it builds software.
+        return f"swarm died before starting (exit {run.exit_code}): {_last_line(run.stderr)}"
     if _fleet_unreachable(evidence):
         return "no fleet node answered: every attempt failed to connect"
     return None

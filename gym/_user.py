@@ -75,6 +75,7 @@ def evidence_summary(evidence: Evidence, grade: Grade, task: Task, stage: int) -
     """A few lines about the last turn for the brain to react to."""
     dims = ", ".join(f"{n}={d.status.value}" for n, d in grade.dimensions.items())
     lines = [
+        f"LAST VERDICT: {grade.verdict.value}",
         f"The swarm said: {evidence.status} (exit code {evidence.run.exit_code}).",
         f"Files in the project: {len(evidence.tree)}.",
         f"Verdict when the app was run on its checks: {grade.verdict.value} ({dims}).",

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from gym import _cli_ledger, _cli_run, _cli_sim, _cli_tasks
+from gym import _cli_ledger, _cli_run, _cli_sim, _cli_tasks, _cli_tune
 
 app = typer.Typer(
     name="gym",
@@ -35,7 +35,7 @@ def version() -> None:
     typer.echo(_version("swarm-gym"))
 
 
-for module in (_cli_run, _cli_tasks, _cli_sim, _cli_ledger):
+for module in (_cli_run, _cli_tasks, _cli_sim, _cli_ledger, _cli_tune):
     module.register(app)
 
 

@@ -26,16 +26,17 @@ from gym._errors import GymConfigError
 from gym.personas import PERSONAS
 from verifier import Archetype
 
-#: The default fleet: two competent simulated nodes and one sloppy one (stubs bodies and
-#: narrates instead of calling tools), so results are realistic — neither all green nor all
-#: red — and the sloppy node's failures show up in the diagnostics and cluster dimensions.
-#: time_scale shrinks the simulator's modelled latency so 20 episodes take minutes.
+#: The default fleet: two competent simulated nodes and one sloppy one that, on a task's
+#: first attempt, narrates instead of calling tools, stubs bodies or claims done with nothing
+#: written (at seeded rates), so the swarm's defences are exercised and the results are
+#: realistic — neither all green nor all red. time_scale shrinks the simulator's modelled
+#: latency so 20 episodes take minutes, not hours.
 DEFAULT_FLEET = (
-    "sim:competent?seed=1&time_scale=0.02&name=sim-a,"
-    "sim:competent?seed=2&time_scale=0.02&name=sim-b,"
-    "sim:stubber+narrator?seed=3&time_scale=0.02&name=sim-sloppy"
+    "sim:competent?seed=1&time_scale=0.005&name=sim-a,"
+    "sim:competent?seed=2&time_scale=0.005&name=sim-b,"
+    "sim:narrator:0.5+stubber:0.5+fake-done:0.3?seed=3&time_scale=0.005&name=sim-sloppy"
 )
-DEFAULT_BRAIN = "sim:competent?seed=0&time_scale=0.02"
+DEFAULT_BRAIN = "sim:competent?seed=0&time_scale=0.005"
 
 #: How often each archetype is drawn when none is forced.
 DEFAULT_ARCHETYPE_WEIGHTS = {

@@ -88,7 +88,8 @@ def _suite_plans(config: GymConfig, suite: Suite, known: dict[str, Task]) -> lis
         if entry.persona not in PERSONAS:
             raise GymConfigError(f"suite {suite.name}: unknown persona {entry.persona!r}")
         plans.append(EpisodePlan(
-            index=i, archetype=known[entry.task].archetype.value, persona=entry.persona, task=entry.task, seed=entry.seed,
+            index=i, archetype=known[entry.task].archetype.value, persona=entry.persona,
+            task=entry.task, seed=entry.seed,
             max_turns=entry.max_turns or config.max_turns,
         ))
     return plans

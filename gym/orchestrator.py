@@ -59,15 +59,17 @@ async def _main(config: GymConfig, resume: str | None, console: Console) -> str:
         # The saved config defines the episodes; only how many run at once may change.
         config = saved.model_copy(update={"parallel": config.parallel, "gym_dir": config.gym_dir})
     prepared = await prepare(config)
-    if not resume:
-        plans = plan_episodes(config, prepared.tasks, suite=prepared.suite,
-                              invent=not prepared.brain_node.simulated)
-    with Ledger.open(config.gym_dir) as ledger:
-        run = _open_run(ledger, config, prepared, plans, resume)
-        print_banner(console, config, run.run_id, len(run.pending), len(plans))
-        results = await _execute(run, ledger, prepared, console)
-        print_summary(console, run.folder, results, ledger.episodes(run.run_id))
-    await prepared.brain.aclose()
+    try:
+        if not resume:
+            plans = plan_episodes(config, prepared.tasks, suite=prepared.suite,
+                                  invent=not prepared.brain_node.simulated)
+        with Ledger.open(config.gym_dir) as ledger:
+            run = _open_run(ledger, config, prepared, plans, resume)
+            print_banner(console, config, run.run_id, len(run.pending), len(plans))
+            results = await _execute(run, ledger, prepared, console)
+            print_summary(console, run.folder, results, ledger.episodes(run.run_id))
+    finally:
+        await prepared.brain.aclose()
     return run.run_id
 
 

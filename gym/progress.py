@@ -130,7 +130,8 @@ def summary_table(results: list[EpisodeResult]) -> Table:
         table.add_column(column, no_wrap=True, justify="center")
     for r in sorted(results, key=lambda r: r.plan.index):
         marks = [_STATUS_MARK.get(r.dimensions.get(d, ""), "") for d in _DIM_HEADERS]
-        table.add_row(str(r.plan.index), r.plan.archetype.split("-")[0], r.plan.persona, Text(r.task),
+        kind = r.plan.archetype.split("-")[0]
+        table.add_row(str(r.plan.index), kind, r.plan.persona, Text(r.task),
                       str(r.turns), r.outcome.value, *marks)
     return table
 

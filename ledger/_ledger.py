@@ -68,7 +68,8 @@ class Ledger:
         path = gym_dir / LEDGER_FILE
         if not path.exists():
             if not create:
-                raise LedgerMissingError(f"no ledger at {path} (run `gym run` first or pass --gym-dir)")
+                raise LedgerMissingError(
+                    f"no ledger at {path} (run `gym run` first or pass --gym-dir)")
             gym_dir.mkdir(parents=True, exist_ok=True)
         db = Database(connect(path))
         try:
@@ -174,10 +175,14 @@ class Ledger:
             raise NotFoundError(f"no run {run_id!r} in {self.path}")
         return _run_view(rows[0])
 
-    def resolve_run(self, ref: str, *, suite: str | None = None) -> str:
-        """A run id from an exact id, a unique prefix, ``last`` or ``last-green``."""
+    def resolve_run(self, ref: str, *, suite: str | None = None, simulated: bool | None = None,
+                    exclude: str | None = None) -> str:
+        """A run id from an exact id, a unique prefix, ``last`` or ``last-green``.
+
+        ``suite``, ``simulated`` and ``exclude`` narrow what ``last``/``last-green`` pick.
+        """
         if ref in ("last", "last-green"):
-            return self._last_run(ref == "last-green", suite)
+            return self._last_run(ref == "last-green", suite, simulated, exclude)
         rows = self._rows("SELECT id FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\'",
                           (ref, _like_prefix(ref)))
         ids = sorted({row["id"] for row in rows})
@@ -189,13 +194,17 @@ class Ledger:
             raise LedgerError(f"run id {ref!r} is ambiguous: {', '.join(ids[:5])}")
         return ids[0]
 
-    def _last_run(self, green: bool, suite: str | None) -> str:
-        runs = [r for r in self.runs(suite=suite) if r.status == RunStatus.FINISHED]
+    def _last_run(self, green: bool, suite: str | None, simulated: bool | None,
+                  exclude: str | None) -> str:
+        runs = [r for r in self.runs(suite=suite, simulated=simulated)
+                if r.status == RunStatus.FINISHED and r.id != exclude]
         if green:
             runs = [r for r in runs if self._is_green(r.id)]
         if not runs:
             what = "green run" if green else "finished run"
-            raise NotFoundError(f"no {what}{f' of suite {suite!r}' if suite else ''} in {self.path}")
+            kind = {True: " simulated", False: " real", None: ""}[simulated]
+            where = f" of suite {suite!r}" if suite else ""
+            raise NotFoundError(f"no{kind} {what}{where} in {self.path}")
         return runs[-1].id
 
     def _is_green(self, run_id: str) -> bool:
@@ -413,6 +422,14 @@ class Ledger:
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Read-only SQL for the report and export builders (views and tables are public)."""
         return self._rows(sql, params)
+
+    def query_table(self, sql: str, params: Iterable[Any] = ()) -> tuple[list[str], list[tuple]]:
+        """Column names and plain tuples: the fast path for bulk reads into pandas."""
+        with self._db.read() as conn:
+            cursor = conn.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(sql, tuple(params)).fetchall()
+            return [d[0] for d in cursor.description], rows
 
 
 # ---- row helpers ---------------------------------------------------------------------------

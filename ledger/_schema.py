@@ -144,7 +144,8 @@ _VIEWS = (
         SELECT * FROM grade_sets g
         WHERE NOT EXISTS (SELECT 1 FROM grade_sets n WHERE n.supersedes = g.id)""",
     """CREATE VIEW current_grades AS
-        SELECT d.*, g.grader, g.verdict FROM grades d JOIN current_grade_sets g ON g.id = d.grade_set""",
+        SELECT d.*, g.grader, g.verdict FROM grades d
+        JOIN current_grade_sets g ON g.id = d.grade_set""",
     """CREATE VIEW current_experiments AS
         SELECT * FROM experiments e
         WHERE NOT EXISTS (SELECT 1 FROM experiments n WHERE n.supersedes = e.id)""",

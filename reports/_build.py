@@ -20,7 +20,7 @@ from reports import _figures as figs
 from reports._cluster import NodeWork, Timeline, node_work, read_timeline
 from reports._compare import Comparison
 from reports._data import GROUP_KEYS, ReportData, load
-from reports._drilldown import EpisodeDetail, episode_details
+from reports._drilldown import episode_details
 from reports._errors import ReportError
 from reports._leaderboard import LeaderRow, leaderboard
 from reports._quality import Breakdown, HonestyRow, breakdown, honesty

@@ -70,21 +70,15 @@ class ReportData:
         return self.restrict(list(self.runs[self.runs.simulated == simulated].run_id))
 
 
-def _frame(ledger: Ledger, sql: str, columns: Sequence[str]) -> pd.DataFrame:
-    rows = ledger.query(sql)
-    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(columns))
-
-
-def _columns(sql: str) -> list[str]:
-    """Output column names of one of the SELECTs above (``x AS y`` -> y, ``t.x`` -> x)."""
-    head = sql.split(" FROM ", 1)[0].removeprefix("SELECT ")
-    return [part.strip().split(" AS ")[-1].split(".")[-1] for part in head.split(",")]
+def _frame(ledger: Ledger, sql: str) -> pd.DataFrame:
+    columns, rows = ledger.query_table(sql)
+    return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def load(ledger: Ledger, run_ids: Sequence[str] | None = None) -> ReportData:
     """Read every current row of the ledger into frames (restricted to ``run_ids`` if given)."""
     tables = {
-        name: _frame(ledger, sql, _columns(sql))
+        name: _frame(ledger, sql)
         for name, sql in (("runs", _RUNS), ("episodes", _EPISODES), ("turns", _TURNS),
                           ("grades", _GRADES), ("grade_sets", _GRADE_SETS),
                           ("artifacts", _ARTIFACTS), ("experiments", _EXPERIMENTS))

@@ -72,48 +72,59 @@ class EpisodeDetail:
 
 def episode_details(data: Any, gym_dir: Path, out_dir: Path, limit: int) -> list[EpisodeDetail]:
     """The ``limit`` most recent episodes in detail (newest first)."""
-    runs = data.runs.set_index("run_id")
     eps = data.episodes.sort_values(["started_at", "episode_id"], ascending=False).head(limit)
     keep = set(eps.episode_id)
-    turns = data.turns[data.turns.episode_id.isin(keep)]
-    grades = data.grades[data.grades.episode_id.isin(keep)]
-    sets = data.grade_sets[data.grade_sets.episode_id.isin(keep)]
-    arts = data.artifacts[data.artifacts.episode_id.isin(keep)]
-    by_ep = {k: g for k, g in grades.groupby("episode_id")}
-    verdicts = {(r.episode_id, r.turn): r.verdict for r in sets.itertuples()}
-    turns_by_ep = {k: g for k, g in turns.groupby("episode_id")}
-    arts_by_ep = {k: g for k, g in arts.groupby("episode_id")}
+    simulated = dict(zip(data.runs.run_id, data.runs.simulated, strict=True))
+    turns = _by_episode(data.turns, keep)
+    grades = _by_episode(data.grades, keep)
+    arts = _by_episode(data.artifacts, keep)
+    verdicts = {(r["episode_id"], r["turn"]): r["verdict"]
+                for rows in _by_episode(data.grade_sets, keep).values() for r in rows}
+    details = []
+    for e in eps.to_dict("records"):
+        detail = EpisodeDetail(e["episode_id"], e["run_id"], e["task"], e["archetype"],
+                               e["persona"], int(e["seed"]), e["status"],
+                               e["final_verdict"] or "—", bool(simulated[e["run_id"]]))
+        detail.turns = _turns(turns.get(e["episode_id"], []), grades.get(e["episode_id"], []),
+                              verdicts)
+        detail.artifacts = [_link(a, gym_dir, out_dir) for a in arts.get(e["episode_id"], [])]
+        details.append(detail)
+    return details
+
+
+def _by_episode(frame: pd.DataFrame, keep: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Rows of ``frame`` for the kept episodes as plain dicts, grouped by episode id."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in frame[frame.episode_id.isin(keep)].to_dict("records"):
+        grouped.setdefault(row["episode_id"], []).append(row)
+    return grouped
+
+
+def _turns(turns: list[dict[str, Any]], grades: list[dict[str, Any]],
+           verdicts: dict[tuple[str, int], str]) -> list[TurnDetail]:
+    out = []
+    for t in sorted(turns, key=lambda r: r["turn"]):
+        record = json.loads(t["record"])
+        exit_code = t["exit_code"]
+        out.append(TurnDetail(
+            int(t["turn"]), t["move"], record.get("message", ""), t["swarm_status"],
+            None if exit_code is None or pd.isna(exit_code) else int(exit_code),
+            float(t["elapsed_ms"]) / 1000, verdicts.get((t["episode_id"], t["turn"]), "—"),
+            _dimensions([g for g in grades if g["turn"] == t["turn"]]),
+        ))
+    return out
+
+
+def _link(a: dict[str, Any], gym_dir: Path, out_dir: Path) -> ArtifactLink:
+    href = os.path.relpath(gym_dir / a["path"], out_dir).replace(os.sep, "/")
+    turn = None if a["turn"] is None or pd.isna(a["turn"]) else int(a["turn"])
+    return ArtifactLink(a["kind"], turn, href, a["sha256"], int(a["size"]))
+
+
+def _dimensions(rows: list[dict[str, Any]]) -> list[DimensionDetail]:
+    by_name = {r["dimension"]: r for r in rows}
     return [
-        _episode(e, bool(runs.loc[e.run_id, "simulated"]), turns_by_ep.get(e.episode_id),
-                 by_ep.get(e.episode_id), verdicts, arts_by_ep.get(e.episode_id), gym_dir, out_dir)
-        for e in eps.itertuples()
-    ]
-
-
-def _episode(e: Any, simulated: bool, turns: pd.DataFrame | None, grades: pd.DataFrame | None,
-             verdicts: dict[tuple[str, int], str], arts: pd.DataFrame | None, gym_dir: Path,
-             out_dir: Path) -> EpisodeDetail:
-    detail = EpisodeDetail(e.episode_id, e.run_id, e.task, e.archetype, e.persona, int(e.seed),
-                           e.status, e.final_verdict or "—", simulated)
-    for t in (turns.sort_values("turn").itertuples() if turns is not None else []):
-        record = json.loads(t.record)
-        turn = TurnDetail(int(t.turn), t.move, record.get("message", ""), t.swarm_status,
-                          None if pd.isna(t.exit_code) else int(t.exit_code),
-                          float(t.elapsed_ms) / 1000, verdicts.get((e.episode_id, t.turn), "—"))
-        if grades is not None:
-            turn.dimensions = _dimensions(grades[grades.turn == t.turn])
-        detail.turns.append(turn)
-    for a in (arts.itertuples() if arts is not None else []):
-        href = os.path.relpath(gym_dir / a.path, out_dir).replace(os.sep, "/")
-        turn_no = None if pd.isna(a.turn) else int(a.turn)
-        detail.artifacts.append(ArtifactLink(a.kind, turn_no, href, a.sha256, int(a.size)))
-    return detail
-
-
-def _dimensions(rows: pd.DataFrame) -> list[DimensionDetail]:
-    by_name = {r.dimension: r for r in rows.itertuples()}
-    return [
-        DimensionDetail(name, float(by_name[name].score), by_name[name].status,
-                        by_name[name].source, json.loads(by_name[name].findings))
+        DimensionDetail(name, float(by_name[name]["score"]), by_name[name]["status"],
+                        by_name[name]["source"], json.loads(by_name[name]["findings"]))
         for name in dimension_order(by_name)
     ]

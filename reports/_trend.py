@@ -30,36 +30,39 @@ def trend(runs: pd.DataFrame, episodes: pd.DataFrame, group_by: str) -> list[Tre
     """Every run as a point of its (suite, configuration) series, regressions marked."""
     points: list[TrendPoint] = []
     runs = runs.assign(series=runs.suite.replace("", "(ad hoc)") + " · " + runs[group_by])
-    done = episodes[episodes.complete]
+    outcomes = _outcomes_by_run(episodes[episodes.complete])
     for series, group in runs.sort_values(["started_at", "run_id"]).groupby("series", sort=True):
         previous: TrendPoint | None = None
-        for run in group.itertuples():
-            eps = done[done.run_id == run.run_id]
-            point = TrendPoint(str(series), run.run_id, str(run.started_at)[:19],
-                               wilson(int(eps.passed.sum()), len(eps)))
+        for run_id, started in zip(group.run_id, group.started_at, strict=True):
+            mine = outcomes.get(run_id, {})
+            point = TrendPoint(str(series), run_id, str(started)[:19],
+                               wilson(sum(mine.values()), len(mine)))
             if previous is not None:
-                _mark(point, previous, done)
+                _mark(point, previous, outcomes.get(previous.run_id, {}), mine)
             points.append(point)
             previous = point
     return points
 
 
-def _mark(point: TrendPoint, previous: TrendPoint, done: pd.DataFrame) -> None:
-    base = _keyed(done[done.run_id == previous.run_id])
-    cand = _keyed(done[done.run_id == point.run_id])
-    pairs = base.merge(cand, on=["task", "seed", "rep"], suffixes=("_b", "_c"))
-    if len(pairs):
-        test = mcnemar_exact(list(pairs.passed_b), list(pairs.passed_c))
+def _outcomes_by_run(done: pd.DataFrame) -> dict[str, dict[tuple[str, int, int], bool]]:
+    """run -> {(task, seed, repeat): passed}; repeats of a (task, seed) pair in start order."""
+    done = done.sort_values(["started_at", "episode_id"])
+    rep = done.groupby(["run_id", "task", "seed"]).cumcount()
+    out: dict[str, dict[tuple[str, int, int], bool]] = {}
+    for run_id, task, seed, n, passed in zip(done.run_id, done.task, done.seed, rep,
+                                             done.passed, strict=True):
+        out.setdefault(run_id, {})[(task, int(seed), int(n))] = bool(passed)
+    return out
+
+
+def _mark(point: TrendPoint, previous: TrendPoint, base: dict[tuple[str, int, int], bool],
+          cand: dict[tuple[str, int, int], bool]) -> None:
+    keys = sorted(base.keys() & cand.keys())
+    if keys:
+        test = mcnemar_exact([base[k] for k in keys], [cand[k] for k in keys])
         point.p_value = test.p_value
         point.regression = test.p_value < ALPHA and test.regressed > test.improved
     else:
         point.regression = not point.interval.overlaps(previous.interval) and (
             point.interval.rate < previous.interval.rate
         )
-
-
-def _keyed(eps: pd.DataFrame) -> pd.DataFrame:
-    eps = eps.sort_values(["started_at", "episode_id"])
-    return eps.assign(rep=eps.groupby(["task", "seed"]).cumcount())[
-        ["task", "seed", "rep", "passed"]
-    ]

@@ -14,14 +14,22 @@ from swarm.dag import Dag, Plan, PlanTask, load_plan, parse_plan
 from swarm.errors import FleetError, KnobError, PlanError, ReportError, SwarmError
 from swarm.events import EventLog, event_log_path, new_run_id, read_events
 from swarm.fleet import DeviceState, devices_from_nodes, pick_device
-from swarm.knobs import Knob, Knobs, all_knobs, load_knob_file, parse_knob_args, register_knob
-from swarm.knobs import resolve_knobs
+from swarm.judge import DeterministicJudge, JudgeAction, TaskView, Verdict, VerdictKind
+from swarm.knobs import (
+    Knob,
+    Knobs,
+    all_knobs,
+    load_knob_file,
+    parse_knob_args,
+    register_knob,
+    resolve_knobs,
+)
 from swarm.protocols import (
     Assignment,
     Device,
     Difficulty,
-    DispatchResult,
     Dispatcher,
+    DispatchResult,
     ErrorClass,
     EventSink,
     Judge,
@@ -40,6 +48,7 @@ from swarm.report import (
     rebuild_report,
 )
 from swarm.scheduler import Scheduler, SchedulerOutcome
+from swarm.virtual_clock import VirtualClockLoop, run_virtual
 
 #: Public names living in modules that import ``brain``: name -> module (imported on use).
 _LAZY: dict[str, str] = {}
@@ -53,12 +62,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Assignment", "AttemptRecord", "Dag", "Device", "DeviceReport", "DeviceState", "Difficulty",
-    "DispatchResult", "Dispatcher", "ErrorClass", "EventLog", "EventSink", "FleetError", "Judge",
-    "Knob", "KnobError", "Knobs", "Plan", "PlanError", "PlanTask", "Replanner", "ReportError",
-    "RunReport", "RunStatus", "Scheduler", "SchedulerOutcome", "Subtask", "SwarmError",
-    "TaskReport", "TaskStatus", "UsageReport", "all_knobs", "build_report", "devices_from_nodes",
-    "event_log_path", "load_knob_file", "load_plan", "new_run_id", "parse_knob_args",
-    "parse_plan", "pick_device", "read_events", "rebuild_report", "register_knob",
-    "resolve_knobs",
+    "Assignment", "AttemptRecord", "Dag", "DeterministicJudge", "Device", "DeviceReport",
+    "DeviceState", "Difficulty", "DispatchResult", "Dispatcher", "ErrorClass", "EventLog",
+    "EventSink", "FleetError", "Judge", "JudgeAction", "Knob", "KnobError", "Knobs", "Plan",
+    "PlanError", "PlanTask", "Replanner", "ReportError", "RunReport", "RunStatus", "Scheduler",
+    "SchedulerOutcome", "Subtask", "SwarmError", "TaskReport", "TaskStatus", "TaskView",
+    "UsageReport", "Verdict", "VerdictKind", "VirtualClockLoop", "all_knobs", "build_report",
+    "devices_from_nodes", "event_log_path", "load_knob_file", "load_plan", "new_run_id",
+    "parse_knob_args", "parse_plan", "pick_device", "read_events", "rebuild_report",
+    "register_knob", "resolve_knobs", "run_virtual",
 ]

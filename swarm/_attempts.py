@@ -13,15 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from swarm._state import LiveAttempt, TaskState
-from swarm.events import EventLog
-from swarm.protocols import DispatchResult
+from swarm.protocols import DispatchResult, EventSink
 from swarm.report import AttemptRecord
 
 
 class AttemptSink:
     """The event sink handed to ``Dispatcher.dispatch`` for one attempt."""
 
-    def __init__(self, log: EventLog, ts: TaskState, live: LiveAttempt,
+    def __init__(self, log: EventSink, ts: TaskState, live: LiveAttempt,
                  clock: Callable[[], float]):
         self._log, self._ts, self._live, self._clock = log, ts, live, clock
 

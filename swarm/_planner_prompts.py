@@ -20,7 +20,7 @@ Rules for a good plan:
 PLANNER_USER = """\
 PROJECT SPEC:
 {spec}
-
+{existing}
 Answer with the plan as a PlanDraft: subtasks [{{id, description, difficulty, owned_files,
 deps}}], confidence, and optional questions for the user.
 """

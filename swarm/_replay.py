@@ -35,6 +35,7 @@ class Replay:
         self.devices: list[str] = []
         self.run: dict[str, Any] = {}
         self.stuck = False
+        self.final_status: str | None = None
         self.tokens = UsageReport()
         for record in records:
             self._apply(record)
@@ -52,6 +53,8 @@ class Replay:
         elif event in ("run_started", "run_finished"):
             self.run.update({k: v for k, v in record.items() if v is not None})
             self._pool(record.get("pool"))
+            if event == "run_finished":
+                self.final_status = record.get("status")
         elif event in ("smoke", "review"):
             self.run.setdefault("gate_events", {})[event] = _strip(record)
         usage = record.get("usage")
@@ -103,11 +106,8 @@ class Replay:
         self.tokens.completion_tokens += int(fields.get("completion_tokens") or 0)
 
     def _status(self) -> RunStatus:
-        if "status" in self.run and self.records[-1]["event"] != "run_started":
-            try:
-                return RunStatus(self.run["status"])
-            except ValueError:
-                pass
+        if self.final_status in RunStatus.__members__.values():
+            return RunStatus(self.final_status)
         return RunStatus.STUCK if self.stuck else RunStatus.INTERRUPTED
 
     def report(self) -> RunReport:

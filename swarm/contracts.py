@@ -118,8 +118,8 @@ class _ArgparseShape(ast.NodeVisitor):
 
     def _bind(self, name: str, call: ast.Call) -> None:
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == "ArgumentParser" or (
-                isinstance(func, ast.Name) and func.id == "ArgumentParser"):
+        named = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if named == "ArgumentParser":
             self.parsers[name] = ()
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             owner = func.value.id

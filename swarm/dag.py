@@ -167,9 +167,11 @@ def _kahn(graph: Mapping[str, Iterable[str]]) -> tuple[list[str], int]:
 
 
 def _summary(problems: list[str]) -> str:
-    more = f" (and {len(problems) - 1} more: {'; '.join(problems[1:])})" if len(problems) > 1 \
-        else ""
-    return f"invalid plan: {problems[0]}{more}"
+    """One line: the first problem, then the others (the CLI prints only this line)."""
+    if len(problems) == 1:
+        return f"invalid plan: {problems[0]}"
+    return f"invalid plan: {problems[0]} (and {len(problems) - 1} more: " \
+           f"{'; '.join(problems[1:])})"
 
 
 def parse_plan(data: Any) -> Plan:

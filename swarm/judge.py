@@ -12,9 +12,10 @@ none and is never judged):
 3. old enough and still nothing written, however few the tool calls → ``no_first_write``;
 4. files written, but their content unchanged for a stale window → ``looping``.
 
-``salvageable`` decides whether a looping task can be marked done (``salvaged``): it is
-not a test task and one of its owned files is non-empty on disk, so the sink's checks
-become the real gate instead of a third restart.
+``salvageable`` decides whether a looping task is marked done (``salvaged``) at once
+rather than restarted: it is not a test task and one of its owned files is non-empty on
+disk, so the sink's checks become the real gate. ``decide_action`` maps a verdict to what
+the scheduler does (none, restart, salvage, accept).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from swarm._paths import owned_path
-from swarm.knobs import register_knob
+from swarm.knobs import Knobs, register_knob
 from swarm.protocols import Subtask
 
 CONFIDENCE_BAR = register_knob(
@@ -96,6 +97,32 @@ class Verdict:
 OK = Verdict(VerdictKind.OK)
 
 
+class JudgeAction(StrEnum):
+    """What the scheduler does about a verdict."""
+
+    NONE = "none"
+    RESTART = "restart"
+    SALVAGE = "salvage"
+    ACCEPT = "accept"
+
+
+def decide_action(verdict: Verdict, *, confidence_bar: float, can_salvage: bool,
+                  can_intervene: bool) -> JudgeAction:
+    """The action for a non-ok verdict.
+
+    Advisory verdicts below the bar only report. ``accept`` ends the task as done; a
+    loop with output worth keeping is salvaged; anything else restarts the attempt while
+    the intervention cap and the attempt ceiling allow, and only reports after that.
+    """
+    if not verdict.deterministic and verdict.confidence < confidence_bar:
+        return JudgeAction.NONE
+    if verdict.kind is VerdictKind.ACCEPT:
+        return JudgeAction.ACCEPT
+    if verdict.kind is VerdictKind.LOOPING and can_salvage:
+        return JudgeAction.SALVAGE
+    return JudgeAction.RESTART if can_intervene else JudgeAction.NONE
+
+
 @dataclass(frozen=True)
 class TaskView:
     """The live view of one running attempt that the scheduler hands to the judge."""
@@ -124,9 +151,9 @@ class JudgeLimits:
     broken_grace_s: float = BROKEN_GRACE_S.default
 
     @classmethod
-    def from_knobs(cls, knobs: object) -> JudgeLimits:
+    def from_knobs(cls, knobs: Knobs) -> JudgeLimits:
         """Read every ``judge.*`` threshold from a ``Knobs``."""
-        get = knobs.get  # type: ignore[attr-defined]
+        get = knobs.get
         return cls(get("judge.min_age_s"), get("judge.over_reading_calls"),
                    get("judge.no_write_s"), get("judge.stale_window_s"),
                    get("judge.broken_grace_s"))

@@ -180,7 +180,7 @@ class Knobs:
         return self._sources.get(name, "default")
 
     def overridden(self) -> dict[str, Any]:
-        """Only the values that differ from the defaults' origin (set by file or CLI)."""
+        """Only the values set explicitly (by file, CLI or override), not the defaults."""
         return dict(self._values)
 
     def with_overrides(self, overrides: Mapping[str, Any], source: str = "override") -> Knobs:

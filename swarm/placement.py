@@ -21,7 +21,7 @@ from swarm.protocols import Subtask
 
 #: Wait only for a clear gain: estimates come from a few observed attempts and real
 #: model latency varies by tens of percent, so a marginal "faster elsewhere" is noise.
-MIN_GAIN = 0.3
+MIN_GAIN = 0.15
 
 
 class SlotForecast:
@@ -52,14 +52,19 @@ class SlotForecast:
         slots[0] = self.finish(state, cost)
         slots.sort()
 
-    def wait_until(self, task: Subtask, chosen: DeviceState) -> float | None:
+    def wait_until(self, task: Subtask, chosen: DeviceState,
+                   avoid: str | None = None) -> float | None:
         """When a faster device frees up that would finish ``task`` clearly earlier, else None.
 
+        Only busy devices count (a free faster one that ``pick_device`` passed over was
+        avoided on purpose), so nothing is ever held while the whole fleet is idle.
         Either way the slot it would use is booked for the rest of this pass.
         """
         cost = task.estimated_cost
         here = self.finish(chosen, cost)
-        faster = [s for s in self.fleet if self.seconds[s.name] < self.seconds[chosen.name]]
+        faster = [s for s in self.fleet
+                  if self.seconds[s.name] < self.seconds[chosen.name] and s.name != avoid
+                  and self.slots[s.name][0] > self.now]
         best = min(faster, key=lambda s: (self.finish(s, cost), s.name), default=None)
         if best is not None and self.finish(best, cost) < here - MIN_GAIN * (here - self.now):
             start = self.slots[best.name][0]

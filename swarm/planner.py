@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from brain import BrainError, Message, Role, Transport, ask_structured
+from brain import Message, Role, Transport, ask_structured
 from swarm._planner_prompts import DETAILER_SYSTEM, DETAILER_USER, PLANNER_SYSTEM, PLANNER_USER
 from swarm.dag import load_plan
 from swarm.errors import PlanError
@@ -216,6 +216,15 @@ def normalize(draft: PlanDraft) -> PlanDraft:
     return draft.model_copy(update={"subtasks": cleaned})
 
 
+def _existing_block(existing: Sequence[str]) -> str:
+    """The files already in the workdir (a later stage or a seed), so plans change them."""
+    if not existing:
+        return ""
+    shown = "\n".join(f"- {path}" for path in list(existing)[:200])
+    return (f"\nEXISTING FILES:\nThe project already has these files; subtasks that change "
+            f"one must own it, and new files must fit around them.\n{shown}\n")
+
+
 def _clean(path: str) -> str:
     path = path.strip().strip("`'\"").replace("\\", "/")
     while path.startswith("./"):
@@ -241,7 +250,8 @@ class Planner:
     def _transport(self, index: int) -> Transport:
         return self.transports[index % len(self.transports)]
 
-    async def draft(self, spec: str) -> tuple[list[PlanDraft | None], list[DraftScore]]:
+    async def draft(self, spec: str, existing: Sequence[str] = ()
+                    ) -> tuple[list[PlanDraft | None], list[DraftScore]]:
         """Ask for N drafts in parallel and score each; failed calls score as invalid."""
         n = self.knobs.get("planner.drafts")
         per_worker = self.knobs.get("planner.subtasks_per_worker")
@@ -249,7 +259,8 @@ class Planner:
         messages = [
             Message(role=Role.SYSTEM,
                     content=PLANNER_SYSTEM.format(target=target, workers=self.workers)),
-            Message(role=Role.USER, content=PLANNER_USER.format(spec=spec.strip())),
+            Message(role=Role.USER, content=PLANNER_USER.format(
+                spec=spec.strip(), existing=_existing_block(existing))),
         ]
         answers = await asyncio.gather(
             *(ask_structured(self._transport(i), messages, PlanDraft) for i in range(n)),
@@ -297,13 +308,13 @@ class Planner:
         answer = await ask_structured(self._transport(index), messages, SubtaskDetail)
         return answer.spec
 
-    async def plan(self, spec: str) -> PlanOutcome:
+    async def plan(self, spec: str, existing: Sequence[str] = ()) -> PlanOutcome:
         """Draft, score, pick and measure confidence; PlanningFailed if no draft is valid.
 
         Details are added by :meth:`detail` after the clarify handshake, so the answers
         can reach the workers before anything is built.
         """
-        drafts, scores = await self.draft(spec)
+        drafts, scores = await self.draft(spec, existing)
         valid = [(s, drafts[s.draft]) for s in scores if s.valid and drafts[s.draft] is not None]
         if not valid:
             reasons = "; ".join(s.reason for s in scores)

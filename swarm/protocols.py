@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # only for annotations: swarm.judge builds on this module
+    from swarm.judge import TaskView, Verdict
 
 
 class Difficulty(StrEnum):
@@ -103,8 +106,13 @@ class Dispatcher(Protocol):
 class Judge(Protocol):
     """Deterministic health check of a running task (see ``swarm.judge``)."""
 
-    def assess(self, view: Any) -> Any:
-        """Return a verdict for the live view of one running task."""
+    def assess(self, view: TaskView) -> Verdict:
+        """Return a verdict for the live view of one running task.
+
+        Deterministic verdicts act as the scheduler decides; a verdict with
+        ``deterministic=False`` (an LLM's opinion) acts only at or above
+        ``judge.confidence_bar``.
+        """
         ...
 
 

@@ -8,6 +8,7 @@ a run killed half-way is still gradeable (its status is then ``interrupted``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -128,12 +129,35 @@ def _per_device(tasks: list[TaskReport], devices: Iterable[str]) -> dict[str, De
     return per
 
 
+@dataclass
+class SchedulerOutcome:
+    """How the scheduled part of a run ended, with one record per task."""
+
+    status: RunStatus
+    tasks: list[TaskReport]
+    devices: list[str]
+    elapsed_ms: float = 0.0
+    usage: UsageReport = field(default_factory=UsageReport)
+
+    def report(self, run_id: str, *, gates: dict[str, Any] | None = None,
+               knobs: dict[str, Any] | None = None, extra_usage: UsageReport | None = None,
+               status: RunStatus | None = None, elapsed_ms: float | None = None) -> RunReport:
+        """The contract-2 report; the run CLI adds gates, planner usage and its own timing."""
+        extra = extra_usage or UsageReport()
+        usage = UsageReport(prompt_tokens=self.usage.prompt_tokens + extra.prompt_tokens,
+                            completion_tokens=self.usage.completion_tokens
+                            + extra.completion_tokens)
+        return build_report(run_id, status or self.status, self.tasks, self.devices,
+                            gates=gates, usage=usage, knobs=knobs,
+                            elapsed_ms=self.elapsed_ms if elapsed_ms is None else elapsed_ms)
+
+
 def rebuild_report(events_path: Path) -> RunReport:
     """Rebuild the final report from the event log alone (``swarm report --from-events``)."""
     records = read_events(events_path)
     if not records:
         raise ReportError(f"event log {events_path} holds no events")
-    from swarm._replay import Replay
+    from swarm._replay import Replay  # imported here: the replay builds on this module's models
 
     return Replay(records).report()
 

@@ -33,7 +33,7 @@ from swarm.fleet import devices_from_nodes
 from swarm.gates import GateRunner
 from swarm.knobs import Knobs, register_knob
 from swarm.mcp import McpHub, parse_servers
-from swarm.planner import SINK_ID, PlanningFailed, PlanOutcome, Planner
+from swarm.planner import SINK_ID, Planner, PlanningFailed, PlanOutcome
 from swarm.report import RunReport, RunStatus, TaskStatus, UsageReport, rebuild_report
 from swarm.scheduler import Scheduler, SchedulerOutcome
 from swarm.worker import Worker, WorkerContext, WorkerSettings
@@ -205,7 +205,7 @@ class Pipeline:
     async def _plan(self) -> PlanOutcome:
         workers = sum(d.weight for d in self.devices)
         planner = Planner(self.metered, self.knobs, self.events, workers=workers)
-        plan = await planner.plan(self.request.spec)
+        plan = await planner.plan(self.request.spec, existing_files(self.request.workdir))
         if plan.confidence < self.knobs.get("planner.confidence_floor"):
             plan.clarifications = await ask_user(
                 self.request.workdir, plan.questions, plan.confidence,
@@ -242,22 +242,8 @@ class Pipeline:
         return await scheduler.run()
 
     def _honest_status(self) -> tuple[RunStatus, str | None]:
-        """``done`` only if the scheduler finished, nothing failed, the sink passed, no red gate."""
-        outcome = self.outcome
-        assert outcome is not None
-        if outcome.status is not RunStatus.DONE:
-            return outcome.status, f"scheduler ended {outcome.status.value}"
-        failed = [t.task_id for t in outcome.tasks if t.status is TaskStatus.FAILED]
-        if failed:
-            return RunStatus.FAILED, f"failed tasks: {', '.join(failed)}"
-        sink = next((t for t in outcome.tasks if t.task_id == SINK_ID), None)
-        if sink is None or sink.status is not TaskStatus.DONE:
-            return RunStatus.FAILED, "the integrate-verify sink did not pass"
-        red = [name for name, gate in self.gates.items()
-               if isinstance(gate, dict) and gate.get("status") == "fail"]
-        if red:
-            return RunStatus.FAILED, f"red gates: {', '.join(red)}"
-        return RunStatus.DONE, None
+        assert self.outcome is not None
+        return honest_status(self.outcome, self.gates)
 
     def _finish(self, status: RunStatus, reason: str | None, elapsed_ms: float) -> RunReport:
         usage = UsageReport(prompt_tokens=self.meter.usage.prompt_tokens,
@@ -293,6 +279,34 @@ class Pipeline:
             return rebuild_report(self.events.path)
         except (ReportError, ImportError):
             return None
+
+
+def existing_files(workdir: Path) -> list[str]:
+    """Project files already in the workdir (hidden folders and caches left out)."""
+    found = []
+    for path in sorted(workdir.rglob("*")):
+        rel = path.relative_to(workdir)
+        if path.is_file() and not any(p.startswith(".") or p == "__pycache__"
+                                      for p in rel.parts):
+            found.append(rel.as_posix())
+    return found
+
+
+def honest_status(outcome: SchedulerOutcome, gates: dict[str, Any]) -> tuple[RunStatus, str | None]:
+    """``done`` only if the scheduler finished, nothing failed, the sink passed, no red gate."""
+    if outcome.status is not RunStatus.DONE:
+        return outcome.status, f"scheduler ended {outcome.status.value}"
+    sink = next((t for t in outcome.tasks if t.task_id == SINK_ID), None)
+    if sink is None or sink.status is not TaskStatus.DONE:
+        return RunStatus.FAILED, "the integrate-verify sink did not pass"
+    failed = [t.task_id for t in outcome.tasks if t.status is TaskStatus.FAILED]
+    if failed:
+        return RunStatus.FAILED, f"failed tasks: {', '.join(failed)}"
+    red = [name for name, gate in gates.items()
+           if isinstance(gate, dict) and gate.get("status") == "fail"]
+    if red:
+        return RunStatus.FAILED, f"red gates: {', '.join(red)}"
+    return RunStatus.DONE, None
 
 
 class _PlanAnnotated:

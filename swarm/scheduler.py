@@ -14,26 +14,47 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from swarm._attempts import AttemptSink, attempt_fields, record_attempt
+from swarm._bonus import BonusFeed
+from swarm._control import RunControl
 from swarm._state import LiveAttempt, RunState, TaskState
 from swarm.dag import Dag
-from swarm.errors import PlanError
-from swarm.events import EventLog
 from swarm.fleet import check_fleet, pick_device
-from swarm.judge import DeterministicJudge, JudgeLimits, TaskView, Verdict, VerdictKind
-from swarm.judge import salvageable
+from swarm.judge import (
+    DeterministicJudge,
+    JudgeAction,
+    JudgeLimits,
+    TaskView,
+    Verdict,
+    VerdictKind,
+    decide_action,
+    salvageable,
+)
 from swarm.knobs import Knobs, register_knob
 from swarm.placement import SlotForecast
 from swarm.priority import priority_keys
-from swarm.protocols import Assignment, Device, Dispatcher, DispatchResult, ErrorClass
-from swarm.protocols import Judge, Replanner, Subtask
-from swarm.report import RunReport, RunStatus, TaskReport, TaskStatus, UsageReport, build_report
-from swarm.retry import RetryAction, decide_retry, files_fingerprint, read_owned_files
-from swarm.retry import supervisor_note
+from swarm.protocols import (
+    Assignment,
+    Device,
+    Dispatcher,
+    DispatchResult,
+    ErrorClass,
+    EventSink,
+    Judge,
+    Replanner,
+    Subtask,
+)
+from swarm.report import RunStatus, SchedulerOutcome, TaskStatus, UsageReport
+from swarm.retry import (
+    RetryAction,
+    decide_retry,
+    files_fingerprint,
+    read_owned_files,
+    supervisor_note,
+)
 
 TICK_S = register_knob(
     "scheduler.tick_s", float, 15.0,
@@ -59,29 +80,6 @@ MAX_BONUS = register_knob(
     bounds=(0, 50), tunable=True)
 
 
-@dataclass
-class SchedulerOutcome:
-    """How the scheduled part of a run ended, with one record per task."""
-
-    status: RunStatus
-    tasks: list[TaskReport]
-    devices: list[str]
-    elapsed_ms: float = 0.0
-    usage: UsageReport = field(default_factory=UsageReport)
-
-    def report(self, run_id: str, *, gates: dict[str, Any] | None = None,
-               knobs: dict[str, Any] | None = None, extra_usage: UsageReport | None = None,
-               status: RunStatus | None = None, elapsed_ms: float | None = None) -> RunReport:
-        """The contract-2 report; the run CLI adds gates, planner usage and its own timing."""
-        extra = extra_usage or UsageReport()
-        usage = UsageReport(prompt_tokens=self.usage.prompt_tokens + extra.prompt_tokens,
-                            completion_tokens=self.usage.completion_tokens
-                            + extra.completion_tokens)
-        return build_report(run_id, status or self.status, self.tasks, self.devices,
-                            gates=gates, usage=usage, knobs=knobs,
-                            elapsed_ms=self.elapsed_ms if elapsed_ms is None else elapsed_ms)
-
-
 class Scheduler:
     """Runs a ``Dag`` over devices through a ``Dispatcher``; ``await run()`` once.
 
@@ -90,7 +88,7 @@ class Scheduler:
     """
 
     def __init__(self, dag: Dag, devices: Sequence[Device], dispatcher: Dispatcher, *,
-                 events: EventLog, knobs: Knobs | None = None,
+                 events: EventSink, knobs: Knobs | None = None,
                  judge: Judge | None | bool = None, replanner: Replanner | None = None,
                  workdir: Path | None = None):
         check_fleet(devices)
@@ -104,11 +102,10 @@ class Scheduler:
         self._order = priority_keys(dag, self._policy)
         self._inbox: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
         self._interrupted = False
-        self._paused = False
-        self._replanning: asyncio.Task[None] | None = None
-        self._bonus_added = 0
+        self._control = RunControl(self.workdir, events)
+        self._bonus = BonusFeed(replanner, events, self.knobs.get("scheduler.max_bonus_tasks"),
+                                self._inbox.put_nowait) if replanner is not None else None
         self._next_tick = 0.0
-        self._replan_after = 0.0
         self._usage = UsageReport()
         self._warned: set[tuple[str, int, str]] = set()
 
@@ -120,7 +117,7 @@ class Scheduler:
         started = loop.time()
         self._next_tick = started + self._tick_s()
         self._emit_plan()
-        heartbeat = asyncio.create_task(self._heartbeat()) if self.workdir else None
+        heartbeat = self._control.start_heartbeat(self.knobs.get("scheduler.heartbeat_s"))
         try:
             status = await self._loop()
         finally:
@@ -140,7 +137,7 @@ class Scheduler:
         while not self.state.finished():
             if self._interrupted:
                 return RunStatus.INTERRUPTED
-            if not self._check_pause():
+            if not self._control.check_pause():
                 self._claim_all()
                 if not self.state.running():
                     return self._stuck()
@@ -168,7 +165,7 @@ class Scheduler:
         waits = []
         if self._ticking():
             waits.append(max(0.0, self._next_tick - asyncio.get_running_loop().time()))
-        if self._paused or (self.workdir is not None and not self.state.running()):
+        if self._control.paused or (self.workdir is not None and not self.state.running()):
             waits.append(self.knobs.get("scheduler.pause_poll_s"))
         return min(waits) if waits else None
 
@@ -192,7 +189,8 @@ class Scheduler:
                                  avoid=ts.avoid_device, prefer_fast=forecast is not None)
             if device is None:
                 return  # every slot is taken
-            if forecast is not None and self._hold(ts, forecast.wait_until(ts.task, device)):
+            if forecast is not None and self._hold(
+                    ts, forecast.wait_until(ts.task, device, ts.avoid_device)):
                 continue  # a faster device frees up soon enough to finish it earlier
             self._dispatch(ts, device)
 
@@ -219,6 +217,7 @@ class Scheduler:
                                 failed_dependency=ts.failed_dependency,
                                 prior_work=dict(ts.prior_work))
         self.state.hold(ts, live)
+        ts.hold_until = None
         ts.device, ts.model = device.name, device.device.model
         self.events.emit("task_dispatched", task_id=ts.task.id, attempt=live.attempt,
                          epoch=ts.epoch, device=device.name, model=device.device.model,
@@ -353,34 +352,27 @@ class Scheduler:
     def _act_on(self, ts: TaskState, verdict: Verdict) -> None:
         live = ts.live
         assert live is not None
-        action = self._judge_action(ts, verdict)
+        action = decide_action(
+            verdict, confidence_bar=self.knobs.get("judge.confidence_bar"),
+            can_salvage=salvageable(ts.task, self.workdir),
+            can_intervene=ts.interventions < self.knobs.get("judge.intervention_cap")
+            and len(ts.attempts) + 1 < self.knobs.get("retry.max_attempts"))
         key = (ts.task.id, live.epoch, verdict.kind.value)
-        if action == "none" and key in self._warned:
+        if action is JudgeAction.NONE and key in self._warned:
             return  # already reported for this attempt; the judge only reports once
         self._warned.add(key)
         self.events.emit("judge_verdict", task_id=ts.task.id, attempt=live.attempt,
                          epoch=live.epoch, verdict=verdict.kind.value, reason=verdict.reason,
                          confidence=verdict.confidence, deterministic=verdict.deterministic,
-                         action=action)
-        if action in ("salvage", "accept"):
+                         action=action.value)
+        if action is JudgeAction.SALVAGE:
             self._stop_live(ts)
-            status = TaskStatus.SALVAGED if action == "salvage" else TaskStatus.DONE
-            outcome = "salvaged" if action == "salvage" else "accepted"
-            self._finish(ts, self.state.release(ts), status, outcome)
-        elif action == "restart":
+            self._finish(ts, self.state.release(ts), TaskStatus.SALVAGED, "salvaged")
+        elif action is JudgeAction.ACCEPT:
+            self._stop_live(ts)
+            self._finish(ts, self.state.release(ts), TaskStatus.DONE, "accepted")
+        elif action is JudgeAction.RESTART:
             self._restart(ts, verdict)
-
-    def _judge_action(self, ts: TaskState, verdict: Verdict) -> str:
-        if not verdict.deterministic and \
-                verdict.confidence < self.knobs.get("judge.confidence_bar"):
-            return "none"
-        if verdict.kind is VerdictKind.ACCEPT:
-            return "accept"
-        if verdict.kind is VerdictKind.LOOPING and salvageable(ts.task, self.workdir):
-            return "salvage"
-        capped = ts.interventions >= self.knobs.get("judge.intervention_cap")
-        out_of_attempts = len(ts.attempts) + 1 >= self.knobs.get("retry.max_attempts")
-        return "none" if capped or out_of_attempts else "restart"
 
     def _restart(self, ts: TaskState, verdict: Verdict) -> None:
         """Cancel the running dispatch, bump the epoch, re-queue seeded with its own work."""
@@ -397,45 +389,15 @@ class Scheduler:
             ts.live.handle.cancel()
 
     def _replan_if_idle(self) -> None:
-        """Ask the replanner for bonus work when a slot is idle and nothing is ready."""
-        if self.replanner is None or self._replanning is not None:
-            return
-        now = asyncio.get_running_loop().time()
-        budget = self.knobs.get("scheduler.max_bonus_tasks") - self._bonus_added
-        idle = [s.device for s in self.state.fleet if s.free]
-        if budget <= 0 or not idle or now < self._replan_after or self.state.ready():
-            return
-        self._replan_after = now + self._tick_s()  # at most one question per tick
-        done = [t.task.id for t in self.state.tasks.values()
-                if t.status in (TaskStatus.DONE, TaskStatus.SALVAGED)]
-        self._replanning = asyncio.create_task(self._ask_replanner(idle, done, budget))
-
-    async def _ask_replanner(self, idle: list[Device], done: list[str], budget: int) -> None:
-        try:
-            tasks = await self.replanner.bonus_tasks(idle, done)  # type: ignore[union-attr]
-        except Exception as exc:  # noqa: BLE001 - bonus work is optional; say why it failed
-            self.events.emit("bonus_rejected", error=f"{type(exc).__name__}: {exc}")
-            tasks = []
-        self._inbox.put_nowait(("bonus", list(tasks)[:budget]))
+        if self._bonus is not None:
+            self._bonus.maybe_ask(self.state, asyncio.get_running_loop().time(), self._tick_s())
 
     def _on_bonus(self, tasks: list[Subtask]) -> None:
-        self._replanning = None
-        bonus = [replace(t, bonus=True) for t in tasks]
-        if not bonus:
-            return
-        done = {t.task.id for t in self.state.tasks.values()
-                if t.status in (TaskStatus.DONE, TaskStatus.SALVAGED)}
-        failed = {t.task.id for t in self.state.tasks.values()
-                  if t.status is TaskStatus.FAILED}
-        try:
-            self.dag.splice(bonus, done=done, failed=failed)
-        except PlanError as exc:
-            self.events.emit("bonus_rejected", error=str(exc))
-            return
-        self._bonus_added += len(bonus)
-        self.state.add(bonus)
-        self._order = priority_keys(self.dag, self._policy)
-        self.events.emit("plan_extended", tasks=[_task_fields(t) for t in bonus])
+        assert self._bonus is not None
+        added = self._bonus.accept(tasks, self.state)
+        if added:
+            self._order = priority_keys(self.dag, self._policy)
+            self.events.emit("plan_extended", tasks=[_task_fields(t) for t in added])
 
     # ------------------------------------------------------- run-level helpers
 
@@ -464,26 +426,8 @@ class Scheduler:
             live = self.state.release(ts)
             record = record_attempt(ts, live, "interrupted", "run stopped", None, now)
             self.events.emit("task_interrupted", **attempt_fields(ts, live, record, None))
-        if self._replanning is not None:
-            self._replanning.cancel()
-
-    def _check_pause(self) -> bool:
-        """True while ``.swarm/pause`` exists (no new dispatches); emits the transitions."""
-        if self.workdir is None:
-            return False
-        paused = (self.workdir / ".swarm" / "pause").exists()
-        if paused != self._paused:
-            self._paused = paused
-            self.events.emit("run_paused" if paused else "run_resumed")
-        return paused
-
-    async def _heartbeat(self) -> None:
-        assert self.workdir is not None
-        beat = self.workdir / ".swarm" / "heartbeat"
-        beat.parent.mkdir(parents=True, exist_ok=True)
-        while True:
-            beat.touch()
-            await asyncio.sleep(self.knobs.get("scheduler.heartbeat_s"))
+        if self._bonus is not None:
+            self._bonus.cancel()
 
 
 def _default_judge(judge: Judge | None | bool, knobs: Knobs,

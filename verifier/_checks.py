@@ -8,6 +8,7 @@ answer, which says nothing about the app.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -98,7 +99,9 @@ def stdout_mismatch(expect: ExpectStdout, stdout: str) -> str | None:
     """Why ``stdout`` does not meet ``expect``, or None when it does."""
     if expect.equals is not None:
         ok = stdout == expect.equals or stdout.rstrip("\n") == expect.equals.rstrip("\n")
-        return None if ok else f"stdout {_excerpt(stdout)!r} != expected {_excerpt(expect.equals)!r}"
+        return (
+            None if ok else f"stdout {_excerpt(stdout)!r} != expected {_excerpt(expect.equals)!r}"
+        )
     if expect.contains is not None:
         wanted = [expect.contains] if isinstance(expect.contains, str) else expect.contains
         missing = [w for w in wanted if w not in stdout]
@@ -120,8 +123,9 @@ def _command_verdict(check: Check, result: sandbox.SandboxResult) -> tuple[Statu
     if _missing_tool(result, check.cmd):
         return Status.INCONCLUSIVE, f"tool missing: {_excerpt(result.stderr)}"
     if check.expect_exit is not None and result.exit_code != check.expect_exit:
-        return Status.FAIL, (f"exit {result.exit_code}, expected {check.expect_exit}; "
-                             f"stderr: {_tail(result.stderr)}")
+        return Status.FAIL, (
+            f"exit {result.exit_code}, expected {check.expect_exit}; stderr: {_tail(result.stderr)}"
+        )
     if check.expect_stdout is not None:
         why = stdout_mismatch(check.expect_stdout, result.stdout)
         if why:
@@ -135,9 +139,10 @@ def _command_verdict(check: Check, result: sandbox.SandboxResult) -> tuple[Statu
 @check_kind(CheckKind.COMMAND)
 async def _command(check: Check, ctx: CheckContext) -> CheckResult:
     assert check.cmd is not None
-    workdir = ctx.tree.fresh_copy(check.name)
-    result = await sandbox.run_async(check.cmd, workdir=workdir, stdin=check.stdin,
-                                     env=check.env, timeout_s=check.timeout_s)
+    workdir = await asyncio.to_thread(ctx.tree.fresh_copy, check.name)
+    result = await sandbox.run_async(
+        check.cmd, workdir=workdir, stdin=check.stdin, env=check.env, timeout_s=check.timeout_s
+    )
     status, message = _command_verdict(check, result)
     return _result(check, status, message, result.isolation)
 
@@ -175,8 +180,11 @@ async def _file_contains(check: Check, ctx: CheckContext) -> CheckResult:
         return failed
     assert check.text is not None and text is not None
     ok = check.text in text
-    return _result(check, Status.PASS if ok else Status.FAIL,
-                   f"{check.path} {'contains' if ok else 'lacks'} {_excerpt(check.text)!r}")
+    return _result(
+        check,
+        Status.PASS if ok else Status.FAIL,
+        f"{check.path} {'contains' if ok else 'lacks'} {_excerpt(check.text)!r}",
+    )
 
 
 @check_kind(CheckKind.FILE_MATCHES)
@@ -186,8 +194,11 @@ async def _file_matches(check: Check, ctx: CheckContext) -> CheckResult:
         return failed
     assert check.regex is not None and text is not None
     ok = re.search(check.regex, text, re.MULTILINE) is not None
-    return _result(check, Status.PASS if ok else Status.FAIL,
-                   f"{check.path} {'matches' if ok else 'does not match'} /{_excerpt(check.regex)}/")
+    return _result(
+        check,
+        Status.PASS if ok else Status.FAIL,
+        f"{check.path} {'matches' if ok else 'does not match'} /{_excerpt(check.regex)}/",
+    )
 
 
 # ---------------------------------------------------------------- events
@@ -211,16 +222,31 @@ async def _tool_called(check: Check, ctx: CheckContext) -> CheckResult:
 # ---------------------------------------------------------------- suites
 
 
-async def run_suite(name: str, workdir: Path, target: str, *, hidden: bool,
-                    timeout_s: float = 120.0) -> CheckResult:
+async def run_suite(
+    name: str, workdir: Path, target: str, *, hidden: bool, timeout_s: float = 120.0
+) -> CheckResult:
     """Run pytest on ``target`` in ``workdir``; no tests collected counts as inconclusive.
 
-    ``--confcutdir`` keeps a conftest.py the swarm wrote above the target from rewriting
-    the hidden tests, and ``-o addopts=`` drops options from the app's own config.
+    Plugin autoloading is off (the apps are pure stdlib). ``--confcutdir`` keeps a
+    conftest.py the swarm wrote above the target from rewriting the hidden tests, and
+    ``-o addopts=`` drops options from the app's own config.
     """
-    cmd = ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-           "--confcutdir", target, target]
-    result = await sandbox.run_async(cmd, workdir=workdir, timeout_s=timeout_s)
+    cmd = [
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "--confcutdir",
+        target,
+        target,
+    ]
+    # Catalog apps are pure stdlib: third-party plugins would only double pytest's start-up.
+    env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    result = await sandbox.run_async(cmd, workdir=workdir, timeout_s=timeout_s, env=env)
     summary = _excerpt(_last_line(result.stdout))
     if result.timed_out:
         status, message = Status.INCONCLUSIVE, f"timed out after {timeout_s:g}s"
@@ -233,7 +259,10 @@ async def run_suite(name: str, workdir: Path, target: str, *, hidden: bool,
     elif result.exit_code == 1:
         status, message = Status.FAIL, summary
     else:
-        status, message = Status.FAIL, f"pytest exit {result.exit_code}: {summary or _excerpt(result.stderr)}"
+        status, message = (
+            Status.FAIL,
+            f"pytest exit {result.exit_code}: {summary or _excerpt(result.stderr)}",
+        )
     return CheckResult(name, status, message, hidden, result.isolation)
 
 

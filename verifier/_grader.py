@@ -40,7 +40,9 @@ def dimension_passes(name: str, grade: DimensionGrade) -> bool:
     if grade.status is Status.PASS:
         return True
     no_evidence = all(f.code in NO_EVIDENCE_CODES for f in grade.findings) and grade.findings
-    return name in ("swarm", "cluster") and grade.status is Status.INCONCLUSIVE and bool(no_evidence)
+    return (
+        name in ("swarm", "cluster") and grade.status is Status.INCONCLUSIVE and bool(no_evidence)
+    )
 
 
 def verdict_for(dimensions: dict[str, DimensionGrade]) -> Verdict:
@@ -68,15 +70,21 @@ async def _run_checks(ctx: GradeContext) -> None:
         async with gate:
             return await evaluate(check, check_ctx)
 
+    async def suite(name: str, copy: Path, target: str, hidden: bool) -> CheckResult:
+        async with gate:
+            return await run_suite(name, copy, target, hidden=hidden)
+
     jobs = [one(c) for c in ctx.task.checks_for_stage(ctx.stage)]
     hidden = ctx.task.hidden_tests_dir
     if hidden is not None:
         copy = ctx.tree.fresh_copy("hidden-tests", hidden)
-        jobs.append(run_suite("hidden_tests", copy, HIDDEN_TESTS_DIR, hidden=True))
-    ctx.check_results = list(await asyncio.gather(*jobs))
-    if _has_tests(ctx.tree.root):
-        ctx.own_suite = await run_suite("own_suite", ctx.tree.fresh_copy("own-suite"), ".",
-                                        hidden=False)
+        jobs.append(suite("hidden_tests", copy, HIDDEN_TESTS_DIR, True))
+    own = _has_tests(ctx.tree.root)
+    if own:
+        jobs.append(suite("own_suite", ctx.tree.fresh_copy("own-suite"), ".", False))
+    results = list(await asyncio.gather(*jobs))
+    ctx.own_suite = results.pop() if own else None
+    ctx.check_results = results
 
 
 async def _grade(ctx: GradeContext, judge: Transport | None) -> Grade:
@@ -86,14 +94,24 @@ async def _grade(ctx: GradeContext, judge: Transport | None) -> Grade:
     if judge is not None:
         ctx.grades.update(await run_judge(judge, ctx.task, ctx.stage, ctx.tree.root))
     isolation = next((r.isolation for r in ctx.check_results if r.isolation), "")
-    return Grade(task=ctx.task.id, stage=ctx.stage, verdict=verdict_for(ctx.grades),
-                 dimensions=ctx.grades, tampered=bool(ctx.tree.tampered),
-                 isolation=isolation or sandbox.isolation_level())
+    return Grade(
+        task=ctx.task.id,
+        stage=ctx.stage,
+        verdict=verdict_for(ctx.grades),
+        dimensions=ctx.grades,
+        tampered=bool(ctx.tree.tampered),
+        isolation=isolation or sandbox.isolation_level(),
+    )
 
 
 def grade_workdir(
-    workdir: Path, task: Task, *, stage: int = 1, report: dict[str, Any] | None = None,
-    events_path: Path | None = None, judge: Transport | None = None,
+    workdir: Path,
+    task: Task,
+    *,
+    stage: int = 1,
+    report: dict[str, Any] | None = None,
+    events_path: Path | None = None,
+    judge: Transport | None = None,
     owned_files: set[str] | None = None,
 ) -> Grade:
     """Grade ``workdir`` at ``stage`` of ``task`` (synchronous; runs its own event loop).

@@ -28,8 +28,19 @@ from verifier._workspace import IGNORED
 JUDGE_DIMENSION_NAMES = ("requirements", "code_quality", "bugs")
 # About 15k tokens of code: fits every local model the harness targets with room to answer.
 DEFAULT_BUDGET_CHARS = 60_000
-_TEXT_SUFFIXES = {".py", ".md", ".toml", ".txt", ".json", ".cfg", ".ini", ".sql", ".sh", ".yaml",
-                  ".yml"}
+_TEXT_SUFFIXES = {
+    ".py",
+    ".md",
+    ".toml",
+    ".txt",
+    ".json",
+    ".cfg",
+    ".ini",
+    ".sql",
+    ".sh",
+    ".yaml",
+    ".yml",
+}
 _MAX_FILE_BYTES = 200_000
 _MAX_VISIBLE = 25
 
@@ -106,8 +117,14 @@ def _code_files(root: Path) -> list[_Source]:
         rel = path.relative_to(root)
         if any(p.startswith(".") or p in IGNORED for p in rel.parts):
             continue
-        if path.is_file() and path.suffix in _TEXT_SUFFIXES and path.stat().st_size <= _MAX_FILE_BYTES:
-            files.append(_Source(rel.as_posix(), path.read_text(encoding="utf-8", errors="replace")))
+        if (
+            path.is_file()
+            and path.suffix in _TEXT_SUFFIXES
+            and path.stat().st_size <= _MAX_FILE_BYTES
+        ):
+            files.append(
+                _Source(rel.as_posix(), path.read_text(encoding="utf-8", errors="replace"))
+            )
     return files
 
 
@@ -148,16 +165,22 @@ def code_blocks(root: Path, budget: int = DEFAULT_BUDGET_CHARS) -> tuple[str, li
     return "".join(sorted(blocks)), shown
 
 
-def build_messages(task: Task, stage: int, root: Path, budget: int = DEFAULT_BUDGET_CHARS
-                   ) -> tuple[list[Message], list[str], list[str]]:
+def build_messages(
+    task: Task, stage: int, root: Path, budget: int = DEFAULT_BUDGET_CHARS
+) -> tuple[list[Message], list[str], list[str]]:
     """The judge's messages, the requirements asked, and the file paths shown."""
     requirements = requirements_for(task, stage)
     code, shown = code_blocks(root, budget)
     numbered = "\n".join(f"{i}. {r}" for i, r in enumerate(requirements, start=1))
-    user = (f"PROJECT SPEC:\n{task.spec_for_stage(stage)}\n\n\nREQUIREMENTS:\n{numbered}\n\n\n"
-            f"CODE ({len(shown)} files):\n{code}\n"
-            "Answer with one entry per numbered requirement, in the same order.")
-    messages = [Message(role=Role.SYSTEM, content=SYSTEM_PROMPT), Message(role=Role.USER, content=user)]
+    user = (
+        f"PROJECT SPEC:\n{task.spec_for_stage(stage)}\n\n\nREQUIREMENTS:\n{numbered}\n\n\n"
+        f"CODE ({len(shown)} files):\n{code}\n"
+        "Answer with one entry per numbered requirement, in the same order."
+    )
+    messages = [
+        Message(role=Role.SYSTEM, content=SYSTEM_PROMPT),
+        Message(role=Role.USER, content=user),
+    ]
     return messages, requirements, shown
 
 
@@ -165,8 +188,12 @@ def build_messages(task: Task, stage: int, root: Path, budget: int = DEFAULT_BUD
 
 
 def _judged(status: Status, score: float, findings: list[Finding]) -> DimensionGrade:
-    return DimensionGrade(score=round(min(1.0, max(0.0, score)), 4), status=status,
-                          findings=findings, source=Source.JUDGE)
+    return DimensionGrade(
+        score=round(min(1.0, max(0.0, score)), 4),
+        status=status,
+        findings=findings,
+        source=Source.JUDGE,
+    )
 
 
 def grade_requirements(report: JudgeReport, asked: list[str]) -> DimensionGrade:
@@ -178,8 +205,13 @@ def grade_requirements(report: JudgeReport, asked: list[str]) -> DimensionGrade:
             met += 1
             continue
         why = clean(verdict.evidence) if verdict else "the judge did not answer it"
-        findings.append(Finding(code="requirement_unmet", severity=Severity.HIGH,
-                                message=f"{i + 1}. {clean(requirement, 120)} — {why}"))
+        findings.append(
+            Finding(
+                code="requirement_unmet",
+                severity=Severity.HIGH,
+                message=f"{i + 1}. {clean(requirement, 120)} — {why}",
+            )
+        )
     share = met / len(asked) if asked else 1.0
     status = Status.PASS if share == 1 else Status.PARTIAL if share >= 0.5 else Status.FAIL
     return _judged(status, share, findings)
@@ -188,8 +220,10 @@ def grade_requirements(report: JudgeReport, asked: list[str]) -> DimensionGrade:
 def grade_quality(report: JudgeReport) -> DimensionGrade:
     """1–5 mapped to 0..1; 3 or more passes, 2 is partial, 1 fails."""
     q = report.code_quality.score
-    findings = [Finding(code="quality_reason", severity=Severity.INFO, message=clean(r))
-                for r in report.code_quality.reasons[:10]]
+    findings = [
+        Finding(code="quality_reason", severity=Severity.INFO, message=clean(r))
+        for r in report.code_quality.reasons[:10]
+    ]
     status = Status.PASS if q >= 3 else Status.PARTIAL if q == 2 else Status.FAIL
     return _judged(status, (q - 1) / 4, findings)
 
@@ -203,11 +237,19 @@ def grade_bugs(report: JudgeReport, shown: list[str]) -> DimensionGrade:
     findings = []
     for bug in report.bugs[:50]:
         path = clean(bug.file, 200).lstrip("./")
-        findings.append(Finding(code=f"bug_{bug.severity}", severity=_BUG_SEVERITY[bug.severity],
-                                message=clean(bug.description), file=path if path in shown else None,
-                                line=bug.line or None))
+        findings.append(
+            Finding(
+                code=f"bug_{bug.severity}",
+                severity=_BUG_SEVERITY[bug.severity],
+                message=clean(bug.description),
+                file=path if path in shown else None,
+                line=bug.line or None,
+            )
+        )
     levels = {b.severity for b in report.bugs}
-    status = Status.FAIL if "high" in levels else Status.PARTIAL if "medium" in levels else Status.PASS
+    status = (
+        Status.FAIL if "high" in levels else Status.PARTIAL if "medium" in levels else Status.PASS
+    )
     return _judged(status, 1.0 - sum(_BUG_COST[b.severity] for b in report.bugs), findings)
 
 
@@ -217,13 +259,17 @@ def inconclusive_judge(reason: str) -> dict[str, DimensionGrade]:
     return {name: _judged(Status.INCONCLUSIVE, 0.0, [finding]) for name in JUDGE_DIMENSION_NAMES}
 
 
-async def judge(transport: Transport, task: Task, stage: int, root: Path,
-                budget: int = DEFAULT_BUDGET_CHARS) -> dict[str, DimensionGrade]:
+async def judge(
+    transport: Transport, task: Task, stage: int, root: Path, budget: int = DEFAULT_BUDGET_CHARS
+) -> dict[str, DimensionGrade]:
     """Ask the judge once (plus one repair round) and grade its three dimensions."""
     messages, asked, shown = build_messages(task, stage, root, budget)
     try:
         report = await ask_structured(transport, messages, JudgeReport, max_repairs=1)
     except BrainError as exc:
         return inconclusive_judge(f"judge gave no usable answer: {exc}")
-    return {"requirements": grade_requirements(report, asked),
-            "code_quality": grade_quality(report), "bugs": grade_bugs(report, shown)}
+    return {
+        "requirements": grade_requirements(report, asked),
+        "code_quality": grade_quality(report),
+        "bugs": grade_bugs(report, shown),
+    }

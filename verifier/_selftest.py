@@ -67,8 +67,14 @@ def _why_not(grade: Grade, names: tuple[str, ...]) -> str:
 def _reference(task: Task, stage: int, tree: Path, label: str) -> TreeResult:
     grade = _grade(task, tree, stage)
     bad = tuple(n for n in DETERMINISTIC_DIMENSIONS if not dimension_passes(n, grade.dimensions[n]))
-    return TreeResult(tree=label, stage=stage, expect="pass", ok=not bad,
-                      statuses=_statuses(grade), reason=_why_not(grade, bad))
+    return TreeResult(
+        tree=label,
+        stage=stage,
+        expect="pass",
+        ok=not bad,
+        statuses=_statuses(grade),
+        reason=_why_not(grade, bad),
+    )
 
 
 def _control(task: Task, name: str) -> TreeResult:
@@ -76,19 +82,37 @@ def _control(task: Task, name: str) -> TreeResult:
     tree = task.control_dir(name)
     expect = f"red on {control.dimension}"
     if tree is None:
-        return TreeResult(tree=name, stage=control.stage, expect=expect, ok=False, statuses={},
-                          reason=f"controls/{name}/ is missing")
+        return TreeResult(
+            tree=name,
+            stage=control.stage,
+            expect=expect,
+            ok=False,
+            statuses={},
+            reason=f"controls/{name}/ is missing",
+        )
     grade = _grade(task, tree, control.stage)
     ok = grade.dimensions[control.dimension].status in _RED
-    reason = "" if ok else f"{control.dimension} graded {grade.dimensions[control.dimension].status.value}"
-    return TreeResult(tree=name, stage=control.stage, expect=expect, ok=ok,
-                      statuses=_statuses(grade), reason=reason)
+    reason = (
+        ""
+        if ok
+        else f"{control.dimension} graded {grade.dimensions[control.dimension].status.value}"
+    )
+    return TreeResult(
+        tree=name,
+        stage=control.stage,
+        expect=expect,
+        ok=ok,
+        statuses=_statuses(grade),
+        reason=reason,
+    )
 
 
 def _reference_trees(task: Task) -> list[tuple[int, Path, str]]:
     trees = []
     for n in range(1, task.max_stage + 1):
-        own = task.root / ("reference" if n == 1 else f"stages/{n}/reference") if task.root else None
+        own = (
+            task.root / ("reference" if n == 1 else f"stages/{n}/reference") if task.root else None
+        )
         if own is not None and own.is_dir():
             trees.append((n, own, "reference" if n == 1 else f"stages/{n}/reference"))
     return trees

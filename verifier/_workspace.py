@@ -17,8 +17,19 @@ from verifier._grade import Finding, Severity
 from verifier._task import Task
 
 # Run state and caches are not part of what the swarm produced.
-IGNORED = (".swarm", ".git", "__pycache__", ".venv", "venv", "node_modules", ".pytest_cache",
-           ".mypy_cache", ".ruff_cache", "*.pyc", ".gym")
+IGNORED = (
+    ".swarm",
+    ".git",
+    "__pycache__",
+    ".venv",
+    "venv",
+    "node_modules",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    "*.pyc",
+    ".gym",
+)
 HIDDEN_TESTS_DIR = "_hidden_tests"
 
 
@@ -77,8 +88,12 @@ def _restore(root: Path, rel: str, pristine: Path, seeded: bool) -> Finding | No
     shutil.copyfile(pristine, target)
     if not changed:
         return None
-    return Finding(code="tampered", message=f"protected file {rel} was changed; restored",
-                   severity=Severity.HIGH, file=rel)
+    return Finding(
+        code="tampered",
+        message=f"protected file {rel} was changed; restored",
+        severity=Severity.HIGH,
+        file=rel,
+    )
 
 
 def prepare(workdir: Path, task: Task, stage: int) -> GradedTree:

@@ -33,6 +33,8 @@ __all__ = ["iter_python_files", "review_file", "review_tree"]
 _SKIP_DIRS = {"__pycache__", "node_modules", "venv", "site-packages", "build", "dist"}
 _TODO = re.compile(r"#.*\b(TODO|FIXME|XXX)\b")
 _EXEMPT_DECORATORS = {"abstractmethod", "overload", "abstractproperty"}
+# Stdlib names a project root commonly uses without shadowing anything it imports.
+_HARMLESS_STDLIB = {"test", "tests", "this", "antigravity"}
 _TEST_NAME = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
 
 
@@ -73,11 +75,14 @@ def _is_stub(body: list[ast.stmt]) -> bool:
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
-    return isinstance(stmt, ast.Expr) and isinstance(getattr(stmt, "value", None), ast.Constant) \
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(getattr(stmt, "value", None), ast.Constant)
         and isinstance(stmt.value.value, str)
+    )
 
 
-def _protocol_classes(tree: ast.Module) -> set[ast.AST]:
+def _interface_methods(tree: ast.Module) -> set[ast.AST]:
     """Function nodes inside classes that declare interfaces (Protocol, ABC)."""
     exempt: set[ast.AST] = set()
     for cls in ast.walk(tree):
@@ -88,7 +93,9 @@ def _protocol_classes(tree: ast.Module) -> set[ast.AST]:
             isinstance(b, ast.Subscript) and getattr(b.value, "id", "") == "Protocol"
             for b in cls.bases
         ):
-            exempt.update(n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
+            exempt.update(
+                n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+            )
     return exempt
 
 
@@ -105,7 +112,7 @@ def _is_breakpoint(node: ast.Call) -> bool:
 
 
 def _code_findings(tree: ast.Module, rel: str) -> list[Finding]:
-    exempt = _protocol_classes(tree)
+    exempt = _interface_methods(tree)
     found: list[Finding] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -114,7 +121,9 @@ def _code_findings(tree: ast.Module, rel: str) -> list[Finding]:
             elif _is_stub(node.body):
                 found.append(_finding("stub_body", f"{node.name}() has no body", rel, node.lineno))
         elif isinstance(node, ast.Raise) and node not in exempt and _is_not_implemented(node):
-            found.append(_finding("not_implemented", "raises NotImplementedError", rel, node.lineno))
+            found.append(
+                _finding("not_implemented", "raises NotImplementedError", rel, node.lineno)
+            )
         elif isinstance(node, ast.Call) and _is_breakpoint(node):
             found.append(_finding("breakpoint", "debugger breakpoint left in", rel, node.lineno))
     return found
@@ -126,8 +135,9 @@ def _todo_findings(source: str, rel: str) -> list[Finding]:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type == tokenize.COMMENT and _TODO.search(tok.string):
                 text = tok.string.lstrip("# ")[:80]
-                found.append(_finding("todo", f"left-over note: {text}", rel, tok.start[0],
-                                      Severity.LOW))
+                found.append(
+                    _finding("todo", f"left-over note: {text}", rel, tok.start[0], Severity.LOW)
+                )
     except (tokenize.TokenError, SyntaxError):
         pass
     return found
@@ -216,8 +226,12 @@ def _walk_reachable(
                 seen.add(dep)
                 todo.append(dep)
     return [
-        _finding("unwired_module", f"module {m} is imported by nothing the entry point runs",
-                 modules[m][2], 1)
+        _finding(
+            "unwired_module",
+            f"module {m} is imported by nothing the entry point runs",
+            modules[m][2],
+            1,
+        )
         for m in sorted(own - seen)
         if not _TEST_NAME.match(Path(modules[m][2]).name) and not m.endswith("__main__")
     ]
@@ -232,7 +246,11 @@ def _shadowing(root: Path, packages: list[str], modules: dict) -> list[Finding]:
     wanted = set(modules)
     for name, (tree, is_pkg, _rel) in modules.items():
         if name.split(".")[0] in packages:  # modules the package imports, present or not
-            wanted |= {m for m in _imports(tree, name, is_pkg, names_too=False) if m.split(".")[0] in packages}
+            wanted |= {
+                m
+                for m in _imports(tree, name, is_pkg, names_too=False)
+                if m.split(".")[0] in packages
+            }
     package_leaves = {m.split(".")[-1] for m in wanted if "." in m and m.split(".")[0] in packages}
     found = []
     for path in sorted(root.glob("*.py")):
@@ -241,7 +259,7 @@ def _shadowing(root: Path, packages: list[str], modules: dict) -> list[Finding]:
             continue
         if name in packages or name in package_leaves - {"__init__", "__main__"}:
             why = f"root module {name}.py shadows the package's own {name}"
-        elif name in sys.stdlib_module_names:
+        elif name in sys.stdlib_module_names and name not in _HARMLESS_STDLIB:
             why = f"root module {name}.py shadows the standard library module {name}"
         else:
             continue
@@ -253,8 +271,11 @@ def _packages(root: Path, package: str | None) -> list[str]:
     if package:
         return [package]
     return sorted(
-        d.name for d in root.iterdir()
-        if d.is_dir() and not d.name.startswith(".") and d.name not in _SKIP_DIRS
+        d.name
+        for d in root.iterdir()
+        if d.is_dir()
+        and not d.name.startswith(".")
+        and d.name not in _SKIP_DIRS
         and ((d / "__init__.py").is_file() or (d / "__main__.py").is_file())
         and d.name not in {"tests", "test"}
     )

@@ -22,7 +22,7 @@ a weaker isolation level (tests use it to exercise the fallbacks).
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import contextlib
 import os
 import re
 import resource
@@ -39,6 +39,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from verifier._pids import PidsCgroup
+from verifier._sync import run_sync
 
 __all__ = ["ISOLATION_LEVELS", "Limits", "SandboxResult", "isolation_level", "run", "run_async"]
 
@@ -47,6 +48,8 @@ _SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL", re.IGNORECASE
 _READ_CHUNK = 65536
 # After the main process is gone, how long to wait for stray pipe holders to close.
 _DRAIN_GRACE_S = 2.0
+# How often the main process is checked for exit; short against any check's runtime.
+_POLL_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -209,8 +212,9 @@ def _plan(cmd, workdir, env, limits, network) -> _Plan:
     home = Path(tempfile.mkdtemp(prefix="sandbox-home-"))
     (home / "tmp").mkdir()
     isolation = "rlimits" if network else isolation_level()
-    plan = _Plan(_wrap(cmd, isolation, workdir, home), scrubbed_env(home, env), home, isolation,
-                 limits)
+    plan = _Plan(
+        _wrap(cmd, isolation, workdir, home), scrubbed_env(home, env), home, isolation, limits
+    )
     plan.cgroup = PidsCgroup.create(limits.processes)
     if plan.cgroup is None and os.geteuid() != 0:
         # RLIMIT_NPROC counts every process of this uid, so leave room for the ones running.
@@ -258,35 +262,60 @@ async def _finish_reading(readers: list[asyncio.Task[None]]) -> None:
     await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def _execute(plan: _Plan, workdir: Path, stdin: str | None, timeout_s: float,
-                   cap: int) -> SandboxResult:
+async def _execute(
+    plan: _Plan, workdir: Path, stdin: str | None, timeout_s: float, cap: int
+) -> SandboxResult:
     start = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
-        *plan.argv, cwd=workdir, env=plan.env, preexec_fn=plan.preexec, start_new_session=True,
+        *plan.argv,
+        cwd=workdir,
+        env=plan.env,
+        preexec_fn=plan.preexec,
+        start_new_session=True,
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     out, err = _Capped(cap), _Capped(cap)
     assert proc.stdout is not None and proc.stderr is not None
-    readers = [asyncio.create_task(out.drain(proc.stdout)), asyncio.create_task(err.drain(proc.stderr))]
+    readers = [
+        asyncio.create_task(out.drain(proc.stdout)),
+        asyncio.create_task(err.drain(proc.stderr)),
+    ]
     if stdin is not None:
         asyncio.create_task(_feed(proc, stdin))
-    timed_out = False
     try:
-        await asyncio.wait_for(proc.wait(), timeout_s)
-    except TimeoutError:
-        timed_out = True
+        timed_out = not await _exited(proc, timeout_s)
     finally:
         # Background children of a finished command are killed too: nothing outlives a run.
         _kill_tree(proc.pid, plan)
-        if proc.returncode is None:
-            await proc.wait()
         await _finish_reading(readers)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(proc.wait(), _DRAIN_GRACE_S)
     return SandboxResult(
-        exit_code=None if timed_out else proc.returncode, stdout=out.text(), stderr=err.text(),
-        timed_out=timed_out, isolation=plan.isolation, process_limit=plan.process_limit,
-        elapsed_ms=(time.monotonic() - start) * 1000, truncated=bool(out.dropped or err.dropped),
+        exit_code=None if timed_out else proc.returncode,
+        stdout=out.text(),
+        stderr=err.text(),
+        timed_out=timed_out,
+        isolation=plan.isolation,
+        process_limit=plan.process_limit,
+        elapsed_ms=(time.monotonic() - start) * 1000,
+        truncated=bool(out.dropped or err.dropped),
     )
+
+
+async def _exited(proc: asyncio.subprocess.Process, timeout_s: float) -> bool:
+    """Whether the main process exited within ``timeout_s``.
+
+    Polled rather than ``await proc.wait()``: asyncio's wait also waits for every pipe to
+    close, so a background child holding stdout would turn a finished command into a timeout.
+    """
+    deadline = time.monotonic() + timeout_s
+    while proc.returncode is None:
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(_POLL_S)
+    return True
 
 
 async def _feed(proc: asyncio.subprocess.Process, text: str) -> None:
@@ -300,9 +329,15 @@ async def _feed(proc: asyncio.subprocess.Process, text: str) -> None:
 
 
 async def run_async(
-    cmd: str | list[str], *, workdir: Path, stdin: str | None = None,
-    env: dict[str, str] | None = None, timeout_s: float = 30.0, limits: Limits = Limits(),
-    network: bool = False, output_cap: int = 30_000,
+    cmd: str | list[str],
+    *,
+    workdir: Path,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 30.0,
+    limits: Limits = Limits(),
+    network: bool = False,
+    output_cap: int = 30_000,
 ) -> SandboxResult:
     """Run ``cmd`` sandboxed in ``workdir`` without blocking the event loop.
 
@@ -326,16 +361,25 @@ def _cleanup(plan: _Plan) -> None:
 
 
 def run(
-    cmd: str | list[str], *, workdir: Path, stdin: str | None = None,
-    env: dict[str, str] | None = None, timeout_s: float = 30.0, limits: Limits = Limits(),
-    network: bool = False, output_cap: int = 30_000,
+    cmd: str | list[str],
+    *,
+    workdir: Path,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 30.0,
+    limits: Limits = Limits(),
+    network: bool = False,
+    output_cap: int = 30_000,
 ) -> SandboxResult:
     """Blocking form of :func:`run_async`; safe to call from inside a running event loop."""
-    coro = run_async(cmd, workdir=workdir, stdin=stdin, env=env, timeout_s=timeout_s,
-                     limits=limits, network=network, output_cap=output_cap)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+    coro = run_async(
+        cmd,
+        workdir=workdir,
+        stdin=stdin,
+        env=env,
+        timeout_s=timeout_s,
+        limits=limits,
+        network=network,
+        output_cap=output_cap,
+    )
+    return run_sync(coro)

@@ -99,9 +99,11 @@ class _Delivery(Response):
             headers.append((b"content-length", str(sum(map(len, self.parts))).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         fault = self.reply.fault
+        # A fault always fires: past the end of a short answer it withholds the last part.
+        fault_at = min(fault.after_chunks, len(self.parts) - 1) if fault else -1
         pause = self.reply.latency_s / max(len(self.parts), 1)
         for index, part in enumerate(self.parts):
-            if fault is not None and index == fault.after_chunks:
+            if fault is not None and index == fault_at:
                 if fault.kind is FaultKind.STALL:
                     await self.server.wait_stop_or_disconnect(receive)
                 return  # leaving the response incomplete makes uvicorn drop the connection
@@ -115,10 +117,11 @@ class SimServer:
     """Context manager serving a :class:`SimPolicy` on ``host:port`` (port 0 = a free port).
 
     ``policy`` defaults to ``brain.sim.make_policy(profile, seed=..., rate=...,
-    time_scale=..., catalog_dir=...)``; an unknown profile raises ConfigError here, before anything
-    listens. A given policy's ``latency_s`` is used as it is (``time_scale`` only
-    reaches the default policy). ``base_url`` is ``http://HOST:PORT``; the OpenAI
-    base is ``base_url + "/v1"``, the Anthropic base is ``base_url`` itself.
+    time_scale=..., catalog_dir=...)``; an unknown profile raises ConfigError here,
+    before anything listens. A given policy's ``latency_s`` is used as it is
+    (``time_scale`` only reaches the default policy). ``base_url`` is
+    ``http://HOST:PORT``; the OpenAI base is ``base_url + "/v1"``, the Anthropic base
+    is ``base_url`` itself.
     """
 
     def __init__(
@@ -135,7 +138,8 @@ class SimServer:
         rate: float | None = None,
     ) -> None:
         self.policy = policy or _default_policy(profile, seed, rate, time_scale, catalog_dir)
-        self.models = list(models or [f"sim-{'scripted' if policy else profile}"])
+        label = getattr(self.policy, "profile", None) or ("scripted" if policy else profile)
+        self.models = list(models or [f"sim-{label}"])
         self.host, self.port = host, port
         self._thread: threading.Thread | None = None
         self._uvicorn: Any = None

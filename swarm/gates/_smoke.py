@@ -31,17 +31,49 @@ def has_tests(workdir: Path) -> bool:
     return False
 
 
+def _project_rel(path: str, root: str) -> str | None:
+    if path.startswith(root + "/"):
+        return path[len(root) + 1:]
+    if not path.startswith(("/", "<")):
+        return path
+    return None
+
+
 def last_project_frame(text: str, workdir: Path) -> tuple[str | None, int | None]:
     """The deepest traceback frame inside the workdir: (relative file, line)."""
     root = str(workdir.resolve())
     found: tuple[str | None, int | None] = (None, None)
     for match in _FRAME.finditer(text):
-        path = match["file"]
-        if path.startswith(root + "/"):
-            found = (path[len(root) + 1:], int(match["line"]))
-        elif not path.startswith("/") and not path.startswith("<"):
-            found = (path, int(match["line"]))
+        rel = _project_rel(match["file"], root)
+        if rel is not None:
+            found = (rel, int(match["line"]))
     return found
+
+
+def traceback_sites(text: str, workdir: Path, limit: int = 5) -> list[GateFinding]:
+    """One finding per distinct failure site: each traceback's deepest project frame, with
+    the traceback cut down to project frames and the exception line."""
+    root = str(workdir.resolve())
+    sites: dict[tuple[str, int], GateFinding] = {}
+    for chunk in text.split("Traceback (most recent call last):")[1:]:
+        frames = [(m, _project_rel(m["file"], root)) for m in _FRAME.finditer(chunk)]
+        mine = [(m, rel) for m, rel in frames if rel is not None]
+        if not mine:
+            continue
+        lines = [f'  File "{rel}", line {m["line"]}' for m, rel in mine]
+        error = _exception_line(chunk)
+        key = (mine[-1][1], int(mine[-1][0]["line"]))
+        if key not in sites and len(sites) < limit:
+            sites[key] = GateFinding("tests_failed", error or "a test fails", key[0], key[1],
+                                     "\n".join(["Traceback (project frames):", *lines, error]))
+    return list(sites.values())
+
+
+def _exception_line(chunk: str) -> str:
+    for line in reversed(chunk.strip().splitlines()):
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b", line.strip()):
+            return line.strip()
+    return ""
 
 
 def drift_findings(output: str, workdir: Path) -> list[GateFinding]:
@@ -87,7 +119,8 @@ class SmokeGate:
             collected = await self._pytest(result, "collect", "--collect-only -q")
             inconclusive |= collected is None
             if collected:
-                inconclusive |= await self._pytest(result, "tests", "-q") is None
+                # native tracebacks: `File "...", line N` frames the repair can be routed by
+                inconclusive |= await self._pytest(result, "tests", "-q --tb=native") is None
         else:
             result.steps.append({"step": "tests", "status": "skipped", "reason": "no test files"})
         inconclusive |= await self._entry(result) is None
@@ -117,11 +150,16 @@ class SmokeGate:
         if run.exit_code in (_PYTEST_OK, _PYTEST_NO_TESTS):
             self._step(result, step, "pass", run)
             return True
-        file, line = last_project_frame(output, self.workdir)
-        code = "collect_error" if step == "collect" else "tests_failed"
-        message = ("the test suite does not import (cross-module drift?)" if step == "collect"
-                   else "the generated test suite fails")
-        result.findings.append(GateFinding(code, message, file, line, output[-TAIL_CHARS:]))
+        sites = traceback_sites(output, self.workdir) if step == "tests" else []
+        if sites:
+            result.findings += sites
+        else:
+            file, line = last_project_frame(output, self.workdir)
+            code = "collect_error" if step == "collect" else "tests_failed"
+            message = ("the test suite does not import (cross-module drift?)"
+                       if step == "collect" else "the generated test suite fails")
+            result.findings.append(GateFinding(code, message, file, line,
+                                               output[-TAIL_CHARS:]))
         result.findings += drift_findings(output, self.workdir)
         self._step(result, step, "fail", run)
         return False

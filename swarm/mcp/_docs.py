@@ -56,9 +56,10 @@ def _first_line(doc: str | None) -> str:
 def _summarise(tree: ast.Module) -> list[str]:
     lines: list[str] = []
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_"):
+        public = not getattr(node, "name", "_").startswith("_")
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and public:
             lines.append(f"{_signature(node)}\n    {_first_line(ast.get_docstring(node))}")
-        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+        elif isinstance(node, ast.ClassDef) and public:
             bases = ", ".join(ast.unparse(b) for b in node.bases)
             lines.append(f"class {node.name}({bases})\n    {_first_line(ast.get_docstring(node))}")
             for item in node.body:

@@ -7,8 +7,8 @@ from swarm.worker._settings import WorkerSettings
 from swarm.worker._tools import (
     TOOL_SPECS,
     TRUNCATION_MARKER,
-    ToolError,
     Toolbox,
+    ToolError,
     ToolOutcome,
     ToolPolicy,
     cap_output,

@@ -35,7 +35,9 @@ def _recent_start(messages: list[Message], keep_turns: int) -> int:
 
 def _shrink_call(call: ToolCall) -> ToolCall:
     content = call.arguments.get("content")
-    if call.name != "write_file" or not isinstance(content, str) or content.startswith("[compacted"):
+    if call.name != "write_file" or not isinstance(content, str):
+        return call
+    if content.startswith("[compacted"):
         return call
     args = dict(call.arguments, content=COMPACTED.format(n=len(content), what="write_file"))
     return call.model_copy(update={"arguments": args})

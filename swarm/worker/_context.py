@@ -49,6 +49,15 @@ class WorkerContext:
                 used += len(text)
         return found
 
+    def current_files(self, task: Subtask) -> dict[str, str]:
+        """Owned files that already exist before this task runs (a later stage, a seed)."""
+        found = {}
+        for rel in task.owned_files:
+            path = self.workdir / rel
+            if path.is_file():
+                found[rel] = path.read_text(encoding="utf-8", errors="replace")
+        return found
+
     def _ancestors(self, task: Subtask) -> list[str]:
         order: list[str] = []
         stack = list(task.deps)

@@ -20,8 +20,8 @@ from brain import (
     Message,
     Role,
     ToolSpec,
-    Transport,
     TransientError,
+    Transport,
     Usage,
 )
 from swarm.protocols import Assignment, DispatchResult, ErrorClass, EventSink, Subtask
@@ -35,7 +35,7 @@ from swarm.worker._prompts import (
     worker_user_message,
 )
 from swarm.worker._settings import WorkerSettings
-from swarm.worker._tools import TOOL_SPECS, McpCaller, ToolOutcome, ToolPolicy, Toolbox
+from swarm.worker._tools import TOOL_SPECS, McpCaller, Toolbox, ToolOutcome, ToolPolicy
 
 WRITE_FIRST_NOTE = "your very first action must be to write each of these files: {files}"
 FAKE_DONE_NOTE = "you called done without writing your files; " + WRITE_FIRST_NOTE
@@ -146,7 +146,9 @@ class Worker:
             supervisor_note=assignment.supervisor_note,
             review_findings=ctx.findings_for(task),
             prior_work=dict(assignment.prior_work),
+            current_files={} if assignment.prior_work else ctx.current_files(task),
             mcp_tools=[spec.name for spec in self.mcp_specs],
+            write_first=s.write_first,
         )
 
     # -- the loop ----------------------------------------------------------------------------

@@ -25,8 +25,9 @@ How you work:
   table columns and command-line subcommands/flags, spelled verbatim.
 - Use only the Python standard library unless the spec says otherwise.
 - Paths are relative to the project root. Write only your own files.
-- When your files are written, you may check them with run_command (e.g. `python -c "import pkg.mod"`
-  or `python -m pytest -q`), fix what fails, then call done with a one-line summary.
+- When your files are written, you may check them with run_command (e.g.
+  `python -c "import pkg.mod"` or `python -m pytest -q`), fix what fails, then call done
+  with a one-line summary.
 """
 
 
@@ -45,7 +46,9 @@ class WorkerBrief:
     supervisor_note: str | None = None
     review_findings: str = ""
     prior_work: Mapping[str, str] = field(default_factory=dict)
+    current_files: Mapping[str, str] = field(default_factory=dict)
     mcp_tools: Sequence[str] = ()
+    write_first: bool = True
 
 
 def supervisor_line(note: str) -> str:
@@ -61,9 +64,20 @@ def _files_block(title: str, files: Mapping[str, str]) -> str:
     return "\n".join(parts)
 
 
-def worker_user_message(brief: WorkerBrief) -> str:
-    """The user message of one attempt; sections appear only when they have content."""
-    sections: list[str] = []
+_DEPS_TITLE = "DEPENDENCY FILES:\nAlready written by other agents; import from them, do not " \
+    "rewrite them."
+_CURRENT_TITLE = "CURRENT FILES:\nYour owned files already exist; change them as the spec " \
+    "asks and write each back in full."
+_PRIOR_TITLE = "PREVIOUS ATTEMPT FILES:\nYour previous attempt left these; fix or rewrite them."
+_SINK_ROLE = (
+    "YOUR ROLE: integrate and verify. You own no file: run the project's entry point and the "
+    "spec's example commands with run_command, fix whatever fails in any file with "
+    "write_file, then call done."
+)
+
+
+def _opening(brief: WorkerBrief) -> list[str]:
+    sections = []
     if brief.supervisor_note:
         sections.append(supervisor_line(brief.supervisor_note))
     if brief.review_findings:
@@ -72,39 +86,39 @@ def worker_user_message(brief: WorkerBrief) -> str:
     sections.append(f"YOUR SUBTASK: {brief.task_id} — {brief.description.strip()}")
     if brief.detail.strip():
         sections.append(f"IMPLEMENTATION NOTES:\n{brief.detail.strip()}")
-    if brief.owned_files:
-        sections.append("OWNED FILES: " + ", ".join(brief.owned_files))
-        sections.append(
-            "Your very first action must be to write each of these files with write_file, "
-            "using exactly these paths (their folders already exist)."
-        )
-    else:
-        sections.append(
-            "YOUR ROLE: integrate and verify. You own no file: run the project's entry point "
-            "and the spec's example commands with run_command, fix whatever fails in any file "
-            "with write_file, then call done."
-        )
+    return sections
+
+
+def _context(brief: WorkerBrief) -> list[str]:
+    sections = []
     if brief.frozen_interfaces.strip():
         sections.append(f"FROZEN INTERFACES:\n{brief.frozen_interfaces.strip()}")
-    if brief.dependency_files:
-        sections.append(
-            _files_block(
-                "DEPENDENCY FILES:\nAlready written by other agents; import from them, do not "
-                "rewrite them.",
-                brief.dependency_files,
-            )
-        )
-    if brief.prior_work:
-        sections.append(
-            _files_block("PREVIOUS ATTEMPT FILES:\nYour previous attempt left these; fix "
-                         "or rewrite them.", brief.prior_work)
-        )
+    for title, files in ((_DEPS_TITLE, brief.dependency_files),
+                         (_CURRENT_TITLE, brief.current_files), (_PRIOR_TITLE, brief.prior_work)):
+        if files:
+            sections.append(_files_block(title, files))
     if brief.clarifications:
         answers = "\n".join(f"- {a}" for a in brief.clarifications)
         sections.append(f"USER CLARIFICATIONS:\n{answers}")
     if brief.mcp_tools:
         sections.append("Documentation tools available: " + ", ".join(brief.mcp_tools))
-    return "\n\n".join(sections)
+    return sections
+
+
+def _closing(brief: WorkerBrief) -> list[str]:
+    """Ownership last: small models act on what they read most recently."""
+    if not brief.owned_files:
+        return [_SINK_ROLE]
+    sections = ["OWNED FILES: " + ", ".join(brief.owned_files)]
+    if brief.write_first:
+        sections.append("Your very first action must be to write each of these files with "
+                        "write_file, using exactly these paths (their folders already exist).")
+    return sections
+
+
+def worker_user_message(brief: WorkerBrief) -> str:
+    """The user message of one attempt; sections appear only when they have content."""
+    return "\n\n".join(_opening(brief) + _context(brief) + _closing(brief))
 
 
 NARRATION_NUDGE = (

@@ -70,3 +70,12 @@ def test_sim_serve_on_a_port_in_use_exits_2_with_one_line() -> None:
         result.output.strip()
         == f"gym sim serve: cannot listen on 127.0.0.1:{port}: Address already in use"
     )
+
+
+def test_claude_without_an_api_key_is_a_one_line_config_error(monkeypatch) -> None:
+    # The guard would refuse api.anthropic.com first; lift it to reach the key check (no request
+    # is made: building a transport does not connect).
+    monkeypatch.delenv("SWARM_GYM_LOOPBACK_ONLY")
+
+    with pytest.raises(ConfigError, match="^ANTHROPIC_API_KEY is not set; export it"):
+        transport_for("anthropic:claude-sonnet-4-5")

@@ -144,3 +144,12 @@ async def test_stopping_the_server_releases_a_stalled_stream(connect, protocol) 
     assert time.monotonic() - started < 2
     with pytest.raises(TransientError):
         await asyncio.wait_for(waiting, 2)
+
+
+async def test_a_fault_after_more_chunks_than_the_answer_has_still_fires(serve, connect) -> None:
+    short = SimReply(ChatResponse(text="ok"), Fault(FaultKind.DROP, after_chunks=50))
+    transport = connect(serve([short, short]), "openai")
+
+    for stream in (False, True):
+        with pytest.raises(TransientError):
+            await transport.chat(_ask(stream))

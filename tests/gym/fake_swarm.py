@@ -45,6 +45,8 @@ def main() -> int:
 
     spec = Path(args.spec).read_text()
     (workdir / ".swarm" / "last-spec.txt").write_text(spec)
+    if mode == "importerror":
+        raise ImportError("cannot import name 'X' from 'swarm.y'")
     if mode == "badconfig":
         print("swarm: unknown knob 'nope'", file=sys.stderr)
         return 2

@@ -70,7 +70,8 @@ def test_reopening_applies_no_migration_twice(tmp_path):
     with Ledger.open(tmp_path) as ledger:
         assert ledger.schema_version == SCHEMA_VERSION
     with sqlite3.connect(tmp_path / "ledger.sqlite") as conn:
-        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+        applied = conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0]
+    assert applied == len(MIGRATIONS)
 
 
 def test_a_partly_migrated_ledger_is_brought_up_to_date(tmp_path):

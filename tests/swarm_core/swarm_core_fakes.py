@@ -8,8 +8,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from swarm import Assignment, Device, DispatchResult, ErrorClass, EventLog, Knobs, Scheduler
-from swarm import load_plan
+from swarm import (
+    Assignment,
+    Device,
+    DispatchResult,
+    ErrorClass,
+    EventLog,
+    Knobs,
+    Scheduler,
+    load_plan,
+)
 
 Behaviour = DispatchResult | Callable[[Assignment, Any], Awaitable[DispatchResult]]
 

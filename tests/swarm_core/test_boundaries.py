@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from swarm_core_fakes import FakeDispatcher
 
 from swarm import FleetError, Scheduler, devices_from_nodes, load_plan
-from swarm_core_fakes import FakeDispatcher
 
 CORE = ["swarm", "swarm.dag", "swarm.scheduler", "swarm.fleet", "swarm.judge", "swarm.events",
         "swarm.report", "swarm.knobs", "swarm.retry", "swarm.priority", "swarm.protocols",
@@ -42,3 +42,14 @@ def test_a_fleet_with_no_usable_device_refuses_to_start():
     with pytest.raises(FleetError, match="no usable device"):
         Scheduler(load_plan([{"id": "a"}]), [Device(name="x", url="sim:x", model="m", weight=0)],
                   FakeDispatcher(), events=None)  # type: ignore[arg-type]
+
+
+def test_every_exported_name_exists_and_is_documented():
+    import inspect
+
+    import swarm
+
+    for name in swarm.__all__:
+        value = getattr(swarm, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert inspect.getdoc(value), f"swarm.{name} has no docstring"

@@ -6,6 +6,7 @@ import asyncio
 import json
 
 import pytest
+from swarm_core_fakes import OK, FakeDispatcher, fail, fleet, make_scheduler, plan
 
 from swarm import (
     DispatchResult,
@@ -20,7 +21,6 @@ from swarm import (
     rebuild_report,
 )
 from swarm.virtual_clock import run_virtual
-from swarm_core_fakes import OK, FakeDispatcher, fail, fleet, make_scheduler, plan
 
 
 def test_every_event_is_on_disk_as_soon_as_it_is_emitted(tmp_path):
@@ -160,3 +160,14 @@ async def test_pause_file_holds_new_dispatches_until_removed(tmp_path):
     assert outcome.status is RunStatus.DONE
     assert [r["event"] for r in log.records if r["event"].startswith("run_")] == \
         ["run_paused", "run_resumed"]
+
+
+def test_a_stuck_run_rebuilds_as_stuck(tmp_path):
+    log = EventLog.for_run(tmp_path, "r-stuck")
+    fake = FakeDispatcher({"a": [fail(ErrorClass.TRANSIENT, "connection refused")]})
+    outcome = run_virtual(make_scheduler(plan("a"), fleet(("n1", 1)), fake, events=log,
+                                         knobs={"fleet.quarantine_after": 1}).run())
+    log.close()
+    rebuilt = rebuild_report(log.path)
+    assert outcome.status is RunStatus.STUCK and rebuilt.status is RunStatus.STUCK
+    assert rebuilt.tasks == outcome.report(log.run_id).tasks

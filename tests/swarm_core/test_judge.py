@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import asyncio
 
-from swarm import DispatchResult, EventLog, RunStatus, Subtask, TaskStatus
-from swarm.judge import DeterministicJudge, JudgeLimits, TaskView, Verdict, VerdictKind
-from swarm.judge import is_test_task, salvageable
-from swarm.virtual_clock import run_virtual
 from swarm_core_fakes import OK, FakeDispatcher, events_named, fleet, make_scheduler, plan
+
+from swarm import DispatchResult, EventLog, RunStatus, Subtask, TaskStatus
+from swarm.judge import (
+    DeterministicJudge,
+    JudgeLimits,
+    TaskView,
+    Verdict,
+    VerdictKind,
+    is_test_task,
+    salvageable,
+)
+from swarm.virtual_clock import run_virtual
 
 # The scheduler-level tests run on the virtual clock with the default thresholds
 # (90 s min age, 15 s tick, 180 s stale window): minutes pass in microseconds, exactly.
@@ -122,11 +130,13 @@ def test_a_judge_fires_while_the_fleet_is_saturated(tmp_path):
         return OK
 
     log = EventLog(None, "r")
-    dag = plan({"id": "a", "owned_files": ["a.py"]})
+    dag = plan({"id": "a", "owned_files": ["a.py"]}, {"id": "b", "owned_files": ["b.py"]})
     fake = FakeDispatcher({"a": [read_forever]})
     outcome = run_virtual(make_scheduler(dag, fleet(("n1", 1)), fake, events=log,
                                          workdir=tmp_path).run())
+    # the only slot was held by "a" and "b" was queued: nothing completed before the verdict
     verdict = events_named(log, "judge_verdict")[0]
+    assert [c.task.id for c in fake.calls[:2]] == ["a", "a"]
     assert (verdict["verdict"], verdict["action"], verdict["deterministic"]) == \
         ("over_reading", "restart", True)
     second = fake.calls_for("a")[1]
@@ -231,3 +241,18 @@ async def test_the_tick_runs_only_when_a_judge_or_replanner_is_attached(monkeypa
     await make_scheduler(plan("a"), fleet(("n1", 1)), fake, knobs=fast_tick,
                          judge=DeterministicJudge()).run()
     assert len(ticks) >= 3
+
+
+def test_decide_action_maps_verdicts_to_what_the_scheduler_does():
+    from swarm.judge import JudgeAction, decide_action
+
+    def act(kind, *, confidence=1.0, deterministic=True, salvage=False, intervene=True):
+        return decide_action(Verdict(kind, "r", confidence, deterministic), confidence_bar=0.85,
+                             can_salvage=salvage, can_intervene=intervene)
+
+    assert act(VerdictKind.OVER_READING) is JudgeAction.RESTART
+    assert act(VerdictKind.OVER_READING, intervene=False) is JudgeAction.NONE
+    assert act(VerdictKind.LOOPING, salvage=True, intervene=False) is JudgeAction.SALVAGE
+    assert act(VerdictKind.LOOPING) is JudgeAction.RESTART
+    assert act(VerdictKind.ACCEPT, confidence=0.9, deterministic=False) is JudgeAction.ACCEPT
+    assert act(VerdictKind.BROKEN_CODE, confidence=0.84, deterministic=False) is JudgeAction.NONE

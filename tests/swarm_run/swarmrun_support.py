@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,10 @@ CATALOG = Path(__file__).resolve().parents[2] / "gym" / "catalog"
 COMPETENT3 = ",".join(f"sim:competent?time_scale=0&seed={i}" for i in range(3))
 
 
-def call(name: str, **arguments: Any) -> ToolCall:
+def call(tool_name: str, /, **arguments: Any) -> ToolCall:
     """One tool call as a model would send it."""
-    return ToolCall(id=f"c-{name}-{abs(hash(json.dumps(arguments, sort_keys=True))) % 10**6}",
-                    name=name, arguments=arguments)
+    digest = zlib.crc32(json.dumps(arguments, sort_keys=True).encode())
+    return ToolCall(id=f"c-{tool_name}-{digest:08x}", name=tool_name, arguments=arguments)
 
 
 def tools(*calls: ToolCall) -> ChatResponse:

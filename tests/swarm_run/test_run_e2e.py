@@ -130,3 +130,67 @@ def test_drifter_breaks_the_app_without_contracts_and_not_with_them(tmp_path: Pa
     assert off.exit_code == 1 and json.loads(off.stdout)["gates"]["smoke"]["status"] == "fail"
     assert not all(passed_off)
     assert on.exit_code == 0 and all(passed_on)
+
+
+@pytest.mark.slow
+def test_stubber_stubs_are_found_by_the_gates_and_repaired_into_a_working_app(tmp_path: Path):
+    task = catalog_task(heavy_spec_tasks()[0])
+    work = tmp_path / "work"
+    fleet = "sim:stubber?time_scale=0,sim:competent?time_scale=0"
+    result = swarm_run(spec_file(tmp_path, task), work, fleet)
+    report = json.loads(result.stdout)
+    events = read_log(work)
+    first_review = next(e for e in events if e["event"] == "review")
+    # before: the reviewer saw the stubs the stubber wrote
+    assert first_review["status"] == "fail"
+    assert any("not_implemented" in f or "stub_body" in f for f in first_review["findings"])
+    # after: one repair round, then green gates and a passing app
+    assert report["gates"]["review"]["before"] == "fail"
+    assert report["gates"]["review"]["status"] == "pass" and report["gates"]["review"]["repairs"]
+    assert result.exit_code == 0 and report["status"] == "done"
+    for check in visible_command_checks(task):
+        ran = sandbox.run(check.cmd, workdir=work, stdin=check.stdin, timeout_s=30)
+        assert ran.exit_code == check.expect_exit, (check.name, ran.stderr)
+
+
+@pytest.mark.slow
+def test_a_slow_but_working_node_is_not_killed_into_a_failed_run(tmp_path: Path):
+    task = catalog_task(heavy_spec_tasks()[0])
+    work = tmp_path / "work"
+    # the judge looks every 50 ms; the slow node answers at a fifth of modelled speed
+    result = swarm_run(spec_file(tmp_path, task), work, "sim:slow?time_scale=0.01",
+                       "--knob", "scheduler.tick_s=0.05", *FAST)
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and report["status"] == "done", result.output
+    restarts = [e for e in read_log(work)
+                if e["event"] == "judge_verdict" and e["action"] != "none"]
+    assert restarts == [] and all(t["attempts"] == 1 for t in report["tasks"])
+
+
+def test_low_confidence_asks_and_passes_answers_verbatim_to_every_worker(tmp_path: Path):
+    from brain import register_scheme
+    from brain.sim import SimTransport
+
+    seen: list[str] = []
+
+    class Recording(SimTransport):
+        async def chat(self, request):
+            if any(t.name == "write_file" for t in request.tools):
+                seen.append(request.messages[1].content)
+            return await super().chat(request)
+
+    register_scheme("recsim", lambda url, **o: Recording.from_url(url.replace("recsim:", "sim:"),
+                                                                  **o))
+    task = catalog_task(heavy_spec_tasks()[0])
+    work = tmp_path / "work"
+    (work / ".swarm").mkdir(parents=True)
+    answer = "Keep every number with exactly 2 decimals, as the spec says."
+    (work / ".swarm" / "clarify-answers.json").write_text(json.dumps([answer]))
+    result = swarm_run(spec_file(tmp_path, task), work, "recsim:competent?time_scale=0",
+                       "--knob", "planner.confidence_floor=1.0",
+                       "--knob", "planner.clarify_timeout_s=5", *FAST)
+    assert result.exit_code == 0, result.output
+    asked = [e for e in read_log(work) if e["event"] == "low_confidence_ask"]
+    assert len(asked) == 1 and asked[0]["plan_confidence"] < 1.0
+    assert (work / ".swarm" / "clarify-questions.json").is_file()
+    assert seen and all(f"USER CLARIFICATIONS:\n- {answer}" in prompt for prompt in seen)

@@ -85,12 +85,12 @@ def test_sigterm_writes_run_finished_interrupted_and_exits_130(tmp_path: Path) -
     spec = tmp_path / "spec.md"
     spec.write_text(catalog_task(heavy_spec_tasks()[0]).spec)
     work = tmp_path / "work"
-    # time_scale=1: the simulator models real latency, so the run is still busy when killed
+    # time_scale=0.1: modelled latency keeps the run busy for seconds, so it is mid-task
     proc = subprocess.Popen(
         [sys.executable, "-m", "swarm.cli", "run", "--spec", str(spec), "--workdir", str(work),
-         "--fleet", "sim:slow?time_scale=1", "--output-format", "json"],
+         "--fleet", "sim:competent?time_scale=0.1", "--output-format", "json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         logs = list((work / ".swarm").glob("run-*.jsonl")) if (work / ".swarm").exists() else []
         if logs and "task_dispatched" in logs[0].read_text():
@@ -102,3 +102,34 @@ def test_sigterm_writes_run_finished_interrupted_and_exits_130(tmp_path: Path) -
     assert json.loads(out)["status"] == "interrupted"
     finished = [e for e in read_log(work) if e["event"] == "run_finished"]
     assert len(finished) == 1 and finished[0]["status"] == "interrupted"
+
+
+def test_timeout_ends_the_run_failed_with_the_reason_logged(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.md"
+    spec.write_text("Build a thing run as python -m thing.")
+    work = tmp_path / "w"
+    result = invoke("run", "--spec", str(spec), "--workdir", str(work), "--fleet",
+                    "sim:competent?time_scale=1", "--timeout-s", "0.3",
+                    "--output-format", "json")
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.stdout)["status"] == "failed"
+    finished = [e for e in read_log(work) if e["event"] == "run_finished"]
+    assert finished[0]["status"] == "failed" and "timeout" in finished[0]["reason"]
+
+
+def test_report_is_rebuilt_from_the_event_log(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.md"
+    from swarmrun_support import catalog_task, heavy_spec_tasks
+
+    spec.write_text(catalog_task(heavy_spec_tasks()[0]).spec)
+    work = tmp_path / "w"
+    live = invoke("run", "--spec", str(spec), "--workdir", str(work), "--fleet", COMPETENT3,
+                  "--output-format", "json", "--knob", "gates.smoke=false",
+                  "--log-file", str(tmp_path / "run.log"))
+    log = sorted((work / ".swarm").glob("run-*.jsonl"))[-1]
+    rebuilt = invoke("report", "--from-events", str(log))
+    assert rebuilt.exit_code == 0
+    live_report, replayed = json.loads(live.stdout), json.loads(rebuilt.stdout)
+    assert replayed["status"] == live_report["status"] == "done"
+    assert [t["task_id"] for t in replayed["tasks"]] == [t["task_id"] for t in live_report["tasks"]]
+    assert "plan_loaded" in (tmp_path / "run.log").read_text()

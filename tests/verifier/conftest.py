@@ -23,3 +23,9 @@ def reference_copy(tmp_path: Path, greet_task: Task) -> Path:
     """A writable copy of the reference tree, standing in for a swarm's workdir."""
     assert greet_task.root is not None
     return Path(shutil.copytree(greet_task.root / "reference", tmp_path / "work"))
+
+
+@pytest.fixture(params=["openai", "anthropic"])
+def protocol(request: pytest.FixtureRequest) -> str:
+    """Each wire protocol the simulator's HTTP server speaks."""
+    return request.param

@@ -33,7 +33,11 @@ def test_clean_wired_package_has_no_findings(tmp_path: Path) -> None:
 
 
 def test_stub_bodies_are_found_but_protocols_and_abstract_methods_are_not(tmp_path: Path) -> None:
-    tree(tmp_path, WIRED | {"app/store.py": '''
+    tree(
+        tmp_path,
+        WIRED
+        | {
+            "app/store.py": '''
         from abc import ABC, abstractmethod
         from typing import Protocol
 
@@ -53,19 +57,30 @@ def test_stub_bodies_are_found_but_protocols_and_abstract_methods_are_not(tmp_pa
             @abstractmethod
             def run(self):
                 raise NotImplementedError
-    '''})
+    '''
+        },
+    )
     found = review_tree(tmp_path, package="app")
     assert sorted((f.code, f.line) for f in found) == [
-        ("stub_body", 5), ("stub_body", 8), ("stub_body", 11)]
+        ("stub_body", 5),
+        ("stub_body", 8),
+        ("stub_body", 11),
+    ]
 
 
 def test_not_implemented_todo_and_breakpoint(tmp_path: Path) -> None:
-    tree(tmp_path, WIRED | {"app/store.py": """
+    tree(
+        tmp_path,
+        WIRED
+        | {
+            "app/store.py": """
         def load():
             x = 1  # TODO: real storage
             breakpoint()
             raise NotImplementedError("later")
-    """})
+    """
+        },
+    )
     found = {f.code: f for f in review_tree(tmp_path, package="app")}
     assert set(found) == {"todo", "breakpoint", "not_implemented"}
     assert found["todo"].severity.value == "low"
@@ -73,16 +88,27 @@ def test_not_implemented_todo_and_breakpoint(tmp_path: Path) -> None:
 
 
 def test_module_imported_by_nobody_is_unwired(tmp_path: Path) -> None:
-    tree(tmp_path, WIRED | {"app/report.py": "def render():\n    return 'r'\n",
-                            "tests/test_report.py": "from app.report import render\n"})
+    tree(
+        tmp_path,
+        WIRED
+        | {
+            "app/report.py": "def render():\n    return 'r'\n",
+            "tests/test_report.py": "from app.report import render\n",
+        },
+    )
     assert codes(tmp_path) == [("unwired_module", "app/report.py")]
 
 
 def test_dynamic_import_with_a_literal_counts_as_wiring(tmp_path: Path) -> None:
-    tree(tmp_path, WIRED | {
-        "app/cli.py": "import importlib\nfrom . import store\n\ndef main():\n"
-                      "    importlib.import_module('app.plugins')\n    return store.load()\n",
-        "app/plugins.py": "X = 1\n"})
+    tree(
+        tmp_path,
+        WIRED
+        | {
+            "app/cli.py": "import importlib\nfrom . import store\n\ndef main():\n"
+            "    importlib.import_module('app.plugins')\n    return store.load()\n",
+            "app/plugins.py": "X = 1\n",
+        },
+    )
     assert codes(tmp_path) == []
 
 
@@ -115,6 +141,12 @@ def test_packages_are_inferred_when_none_is_given(tmp_path: Path) -> None:
 
 
 def test_hidden_and_cache_directories_are_skipped(tmp_path: Path) -> None:
-    tree(tmp_path, WIRED | {".swarm/scratch.py": "def f():\n    pass\n",
-                            "app/__pycache__/x.py": "def f():\n    pass\n"})
+    tree(
+        tmp_path,
+        WIRED
+        | {
+            ".swarm/scratch.py": "def f():\n    pass\n",
+            "app/__pycache__/x.py": "def f():\n    pass\n",
+        },
+    )
     assert codes(tmp_path) == []

@@ -18,18 +18,21 @@ def expect(**kw) -> ExpectStdout:
     return ExpectStdout.model_validate(kw)
 
 
-@pytest.mark.parametrize(("golden", "stdout", "ok"), [
-    ({"equals": "14\n"}, "14\n", True),
-    ({"equals": "14\n"}, "14", True),  # a missing final newline is not a wrong value
-    ({"equals": "14\n"}, "14.0\n", False),
-    ({"contains": ["a", "b"]}, "b then a", True),
-    ({"contains": ["a", "z"]}, "b then a", False),
-    ({"regex": r"^total: \d+$"}, "x\ntotal: 12\n", True),
-    ({"regex": r"^total: \d+$"}, "total: twelve\n", False),
-    ({"json": {"a": [1, 2]}}, '{"a": [1, 2]}\n', True),
-    ({"json": {"a": [1, 2]}}, '{"a": [2, 1]}', False),
-    ({"json": {"a": 1}}, "not json", False),
-])
+@pytest.mark.parametrize(
+    ("golden", "stdout", "ok"),
+    [
+        ({"equals": "14\n"}, "14\n", True),
+        ({"equals": "14\n"}, "14", True),  # a missing final newline is not a wrong value
+        ({"equals": "14\n"}, "14.0\n", False),
+        ({"contains": ["a", "b"]}, "b then a", True),
+        ({"contains": ["a", "z"]}, "b then a", False),
+        ({"regex": r"^total: \d+$"}, "x\ntotal: 12\n", True),
+        ({"regex": r"^total: \d+$"}, "total: twelve\n", False),
+        ({"json": {"a": [1, 2]}}, '{"a": [1, 2]}\n', True),
+        ({"json": {"a": [1, 2]}}, '{"a": [2, 1]}', False),
+        ({"json": {"a": 1}}, "not json", False),
+    ],
+)
 def test_stdout_expectations(golden: dict, stdout: str, ok: bool) -> None:
     assert (stdout_mismatch(expect(**golden), stdout) is None) is ok
 
@@ -50,16 +53,22 @@ def check(**kw) -> Check:
 
 
 async def test_command_with_golden_stdout_passes_and_fails(ctx) -> None:
-    good = await evaluate(check(kind="command", cmd="python -m greet Ada",
-                                expect_stdout={"equals": "Hello, Ada!\n"}), ctx)
-    bad = await evaluate(check(kind="command", cmd="python -m greet Ada",
-                               expect_stdout={"equals": "Hi, Ada!\n"}), ctx)
+    good = await evaluate(
+        check(kind="command", cmd="python -m greet Ada", expect_stdout={"equals": "Hello, Ada!\n"}),
+        ctx,
+    )
+    bad = await evaluate(
+        check(kind="command", cmd="python -m greet Ada", expect_stdout={"equals": "Hi, Ada!\n"}),
+        ctx,
+    )
     assert good.status is Status.PASS
     assert bad.status is Status.FAIL and "Hello, Ada!" in bad.message
 
 
 async def test_wrong_exit_code_fails_with_the_stderr_tail(ctx) -> None:
-    result = await evaluate(check(kind="command", cmd="python -c 'raise SystemExit(\"boom\")'"), ctx)
+    result = await evaluate(
+        check(kind="command", cmd="python -c 'raise SystemExit(\"boom\")'"), ctx
+    )
     assert result.status is Status.FAIL
     assert "exit 1" in result.message and "boom" in result.message
 
@@ -82,8 +91,12 @@ async def test_each_command_check_runs_in_a_fresh_copy(ctx) -> None:
 
 
 async def test_file_checks(ctx) -> None:
-    assert (await evaluate(check(kind="file_exists", path="greet/core.py"), ctx)).status is Status.PASS
-    assert (await evaluate(check(kind="file_exists", path="greet/nope.py"), ctx)).status is Status.FAIL
+    assert (
+        await evaluate(check(kind="file_exists", path="greet/core.py"), ctx)
+    ).status is Status.PASS
+    assert (
+        await evaluate(check(kind="file_exists", path="greet/nope.py"), ctx)
+    ).status is Status.FAIL
     contains = check(kind="file_contains", path="greet/core.py", text="def greeting")
     assert (await evaluate(contains, ctx)).status is Status.PASS
     matches = check(kind="file_matches", path="greet/core.py", regex=r"^def \w+\(name")
@@ -99,7 +112,9 @@ async def test_file_check_cannot_escape_the_tree(ctx) -> None:
 
 async def test_tool_called_reads_the_event_log(ctx) -> None:
     assert (await evaluate(check(kind="tool_called", tool="write_file"), ctx)).status is Status.PASS
-    assert (await evaluate(check(kind="tool_called", tool="run_command"), ctx)).status is Status.FAIL
+    assert (
+        await evaluate(check(kind="tool_called", tool="run_command"), ctx)
+    ).status is Status.FAIL
     ctx.evidence = RunEvidence()
     result = await evaluate(check(kind="tool_called", tool="write_file"), ctx)
     assert result.status is Status.INCONCLUSIVE

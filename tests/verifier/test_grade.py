@@ -23,9 +23,19 @@ def report(status: str = "done", *, elapsed_ms: float = 2000, per_device=None, *
         "a": {"dispatched": 2, "tool_calls": 4, "retries": 0, "busy_ms": 900},
         "b": {"dispatched": 2, "tool_calls": 4, "retries": 0, "busy_ms": 800},
     }
-    tasks = [{"task_id": "core", "status": "done", "tool_calls": 3, "files_written": ["greet/core.py"]}]
-    return {"run_id": "r", "status": status, "done": 1, "failed": 0, "tasks": tasks,
-            "per_device": per_device, "elapsed_ms": elapsed_ms, **extra}
+    tasks = [
+        {"task_id": "core", "status": "done", "tool_calls": 3, "files_written": ["greet/core.py"]}
+    ]
+    return {
+        "run_id": "r",
+        "status": status,
+        "done": 1,
+        "failed": 0,
+        "tasks": tasks,
+        "per_device": per_device,
+        "elapsed_ms": elapsed_ms,
+        **extra,
+    }
 
 
 def codes(grade, dimension: str) -> list[str]:
@@ -79,7 +89,9 @@ def test_green_own_suite_never_makes_checks_pass(reference_copy: Path, greet_tas
 
 
 def test_tampering_is_restored_flagged_and_blocks_a_pass(reference_copy: Path, greet_task) -> None:
-    (reference_copy / "tests/test_contract.py").write_text("def test_greeting():\n    assert True\n")
+    (reference_copy / "tests/test_contract.py").write_text(
+        "def test_greeting():\n    assert True\n"
+    )
     grade = grade_workdir(reference_copy, greet_task)
     assert grade.tampered
     assert "tampered" in codes(grade, "diagnostics")
@@ -138,19 +150,32 @@ def test_over_budget_run_fails_cluster(reference_copy: Path, greet_task) -> None
 
 
 def test_starved_node_is_a_low_cluster_finding(reference_copy: Path, greet_task) -> None:
-    per_device = {"a": {"dispatched": 9, "busy_ms": 1900}, "b": {"dispatched": 1, "busy_ms": 20}}
+    per_device = {
+        "a": {"dispatched": 9, "busy_ms": 1900},
+        "b": {"dispatched": 1, "busy_ms": 20},
+        "c": {"dispatched": 2, "busy_ms": 100},
+    }
     grade = grade_workdir(reference_copy, greet_task, report=report(per_device=per_device))
     cluster = grade.dimensions["cluster"]
     assert {"starved_node", "overloaded_node"} <= set(codes(grade, "cluster"))
     assert cluster.status is Status.PASS and cluster.score < 1.0
 
 
-def test_cluster_reads_the_event_log_alone(reference_copy: Path, greet_task, tmp_path: Path) -> None:
+def test_cluster_reads_the_event_log_alone(
+    reference_copy: Path, greet_task, tmp_path: Path
+) -> None:
     events = [
-        {"ts": 0.0, "seq": 0, "run_id": "r", "event": "run_started",
-         "pool": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1}]},
-        *[{"ts": 1.0 + i, "seq": 1 + i, "run_id": "r", "event": "task_dispatched", "device": "a"}
-          for i in range(4)],
+        {
+            "ts": 0.0,
+            "seq": 0,
+            "run_id": "r",
+            "event": "run_started",
+            "pool": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1}],
+        },
+        *[
+            {"ts": 1.0 + i, "seq": 1 + i, "run_id": "r", "event": "task_dispatched", "device": "a"}
+            for i in range(4)
+        ],
         {"ts": 9.0, "seq": 9, "run_id": "r", "event": "scheduler_stuck"},
     ]
     log = tmp_path / "run-r.jsonl"
@@ -172,24 +197,41 @@ def dims(**statuses: str) -> dict[str, DimensionGrade]:
     base.update(statuses)
     out = {}
     for name, status in base.items():
-        source = Source.JUDGE if name in ("requirements", "code_quality", "bugs") else Source.DETERMINISTIC
+        source = (
+            Source.JUDGE
+            if name in ("requirements", "code_quality", "bugs")
+            else Source.DETERMINISTIC
+        )
         findings = [Finding(code="no_report", message="-")] if status == "inconclusive" else []
-        out[name] = DimensionGrade(score=0.5, status=Status(status), findings=findings, source=source)
+        out[name] = DimensionGrade(
+            score=0.5, status=Status(status), findings=findings, source=source
+        )
     return out
 
 
-@pytest.mark.parametrize(("statuses", "verdict"), [
-    ({}, Verdict.PASS),
-    ({"checks": "fail"}, Verdict.FAIL),
-    ({"checks": "inconclusive"}, Verdict.PARTIAL),
-    ({"diagnostics": "fail"}, Verdict.PARTIAL),
-    ({"swarm": "inconclusive", "cluster": "inconclusive"}, Verdict.PASS),
-    ({"requirements": "partial", "code_quality": "pass", "bugs": "pass"}, Verdict.PARTIAL),
-    ({"requirements": "inconclusive", "code_quality": "inconclusive", "bugs": "inconclusive"},
-     Verdict.PASS),
-    ({"checks": "fail", "requirements": "pass", "code_quality": "pass", "bugs": "pass"},
-     Verdict.FAIL),
-])
+@pytest.mark.parametrize(
+    ("statuses", "verdict"),
+    [
+        ({}, Verdict.PASS),
+        ({"checks": "fail"}, Verdict.FAIL),
+        ({"checks": "inconclusive"}, Verdict.PARTIAL),
+        ({"diagnostics": "fail"}, Verdict.PARTIAL),
+        ({"swarm": "inconclusive", "cluster": "inconclusive"}, Verdict.PASS),
+        ({"requirements": "partial", "code_quality": "pass", "bugs": "pass"}, Verdict.PARTIAL),
+        (
+            {
+                "requirements": "inconclusive",
+                "code_quality": "inconclusive",
+                "bugs": "inconclusive",
+            },
+            Verdict.PASS,
+        ),
+        (
+            {"checks": "fail", "requirements": "pass", "code_quality": "pass", "bugs": "pass"},
+            Verdict.FAIL,
+        ),
+    ],
+)
 def test_verdict_rules(statuses: dict, verdict: Verdict) -> None:
     assert verdict_for(dims(**statuses)) is verdict
 
@@ -197,6 +239,25 @@ def test_verdict_rules(statuses: dict, verdict: Verdict) -> None:
 def test_swarm_inconclusive_for_another_reason_blocks_a_pass() -> None:
     grades = dims()
     grades["cluster"] = DimensionGrade(
-        score=0, status=Status.INCONCLUSIVE, source=Source.DETERMINISTIC,
-        findings=[Finding(code="no_cluster_data", message="-")])
+        score=0,
+        status=Status.INCONCLUSIVE,
+        source=Source.DETERMINISTIC,
+        findings=[Finding(code="no_cluster_data", message="-")],
+    )
     assert verdict_for(grades) is Verdict.PARTIAL
+
+
+def test_done_claim_with_nothing_written_is_flagged(reference_copy: Path, greet_task) -> None:
+    data = report("done")
+    data["tasks"] = [{"task_id": "core", "status": "done", "tool_calls": 5, "files_written": []}]
+    grade = grade_workdir(reference_copy, greet_task, report=data)
+    assert "nothing_written" in codes(grade, "diagnostics")
+    assert grade.dimensions["diagnostics"].status is Status.FAIL
+
+
+def test_salvaged_tasks_count_as_done(reference_copy: Path, greet_task) -> None:
+    data = report("done")
+    data["tasks"][0]["status"] = "salvaged"
+    grade = grade_workdir(reference_copy, greet_task, report=data)
+    assert grade.dimensions["swarm"].findings == []
+    assert grade.verdict is Verdict.PASS

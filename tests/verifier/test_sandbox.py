@@ -16,9 +16,15 @@ from verifier import sandbox
 from verifier.sandbox import Limits
 
 DETECTED = sandbox.isolation_level()
-LEVELS = [lvl for lvl in sandbox.ISOLATION_LEVELS
-          if sandbox.ISOLATION_LEVELS.index(lvl) >= sandbox.ISOLATION_LEVELS.index(DETECTED)]
+LEVELS = [
+    lvl
+    for lvl in sandbox.ISOLATION_LEVELS
+    if sandbox.ISOLATION_LEVELS.index(lvl) >= sandbox.ISOLATION_LEVELS.index(DETECTED)
+]
 NETWORK_LEVELS = [lvl for lvl in LEVELS if lvl != "rlimits"]
+CONNECT = (
+    "import socket; socket.create_connection(('127.0.0.1', {port}), timeout=2); print('connected')"
+)
 
 
 @pytest.fixture(params=LEVELS)
@@ -62,7 +68,10 @@ def test_infinite_loop_is_killed_at_timeout_with_its_children(tmp_path: Path, le
 
 
 def test_fork_bomb_is_stopped_by_the_process_limit(tmp_path: Path, level: str) -> None:
-    script = write(tmp_path, "bomb.py", """
+    script = write(
+        tmp_path,
+        "bomb.py",
+        """
         import os, time
         n = 0
         try:
@@ -75,9 +84,11 @@ def test_fork_bomb_is_stopped_by_the_process_limit(tmp_path: Path, level: str) -
             print("stopped after", n, exc.errno)
         else:
             print("not stopped", n)
-    """)
-    result = sandbox.run(["python", script], workdir=tmp_path, timeout_s=20,
-                         limits=Limits(processes=24))
+    """,
+    )
+    result = sandbox.run(
+        ["python", script], workdir=tmp_path, timeout_s=20, limits=Limits(processes=24)
+    )
     if result.process_limit == "none":
         pytest.skip("no process limit here: root without a writable pids cgroup")
     assert result.stdout.startswith("stopped after"), result.stdout + result.stderr
@@ -85,21 +96,28 @@ def test_fork_bomb_is_stopped_by_the_process_limit(tmp_path: Path, level: str) -
 
 
 def test_memory_hog_is_stopped(tmp_path: Path, level: str) -> None:
-    result = sandbox.run(["python", "-c", "x = bytearray(2 * 1024**3); print('allocated')"],
-                         workdir=tmp_path, limits=Limits(memory_mb=256))
+    result = sandbox.run(
+        ["python", "-c", "x = bytearray(2 * 1024**3); print('allocated')"],
+        workdir=tmp_path,
+        limits=Limits(memory_mb=256),
+    )
     assert result.exit_code != 0
     assert "allocated" not in result.stdout
     assert "MemoryError" in result.stderr
 
 
 def test_one_gigabyte_write_is_stopped_by_the_file_size_limit(tmp_path: Path, level: str) -> None:
-    script = write(tmp_path, "fill.py", """
+    script = write(
+        tmp_path,
+        "fill.py",
+        """
         chunk = b"x" * (1 << 20)
         with open("big.bin", "wb") as out:
             for _ in range(1024):
                 out.write(chunk)
         print("wrote 1 GB")
-    """)
+    """,
+    )
     result = sandbox.run(["python", script], workdir=tmp_path, limits=Limits(file_size_mb=8))
     assert result.exit_code != 0
     assert "wrote 1 GB" not in result.stdout
@@ -115,7 +133,7 @@ def test_socket_to_loopback_fails_under_network_isolation(
         server.bind(("127.0.0.1", 0))
         server.listen()
         port = server.getsockname()[1]
-        code = f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=2); print('connected')"
+        code = CONNECT.format(port=port)
         result = sandbox.run(["python", "-c", code], workdir=tmp_path, timeout_s=10)
         assert result.isolation == forced
         assert "connected" not in result.stdout
@@ -127,12 +145,14 @@ def test_network_true_allows_loopback(tmp_path: Path) -> None:
         server.bind(("127.0.0.1", 0))
         server.listen()
         port = server.getsockname()[1]
-        code = f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=2); print('connected')"
+        code = CONNECT.format(port=port)
         result = sandbox.run(["python", "-c", code], workdir=tmp_path, network=True)
     assert result.stdout == "connected\n"
 
 
-def test_scrubbed_environment_holds_no_secret_names(tmp_path: Path, monkeypatch, level: str) -> None:
+def test_scrubbed_environment_holds_no_secret_names(
+    tmp_path: Path, monkeypatch, level: str
+) -> None:
     for name in ("MY_API_KEY", "GH_TOKEN", "client_secret", "Db_Password", "apikey_lower"):
         monkeypatch.setenv(name, "leak")
     monkeypatch.setenv("HARMLESS_SETTING", "kept")
@@ -147,7 +167,9 @@ def test_scrubbed_environment_holds_no_secret_names(tmp_path: Path, monkeypatch,
 
 
 def test_python_is_the_harness_interpreter(tmp_path: Path, level: str) -> None:
-    result = sandbox.run(["python", "-c", "import sys, pytest; print(sys.prefix)"], workdir=tmp_path)
+    result = sandbox.run(
+        ["python", "-c", "import sys, pytest; print(sys.prefix)"], workdir=tmp_path
+    )
     assert result.stdout.strip() == sys.prefix, result.stderr
 
 
@@ -163,7 +185,9 @@ def test_stdin_defaults_to_dev_null(tmp_path: Path) -> None:
 
 
 def test_output_is_capped_with_a_marker(tmp_path: Path) -> None:
-    result = sandbox.run(["python", "-c", "print('x' * 100_000)"], workdir=tmp_path, output_cap=1000)
+    result = sandbox.run(
+        ["python", "-c", "print('x' * 100_000)"], workdir=tmp_path, output_cap=1000
+    )
     assert result.truncated
     assert result.stdout.startswith("x" * 1000)
     assert "output truncated" in result.stdout and len(result.stdout) < 1200
@@ -192,3 +216,12 @@ async def test_run_async_does_not_block_the_event_loop(tmp_path: Path) -> None:
 
 async def test_blocking_run_works_inside_a_running_loop(tmp_path: Path) -> None:
     assert sandbox.run("echo inside", workdir=tmp_path).stdout == "inside\n"
+
+
+def test_background_child_does_not_delay_a_finished_command(tmp_path: Path, level: str) -> None:
+    token = f"sandbox-bg-{uuid.uuid4().hex}"
+    cmd = f"python -c 'import time; time.sleep(1000)' {token} & echo started"
+    result = sandbox.run(cmd, workdir=tmp_path, timeout_s=10)
+    assert result.ok and result.stdout == "started\n"
+    assert result.elapsed_ms < 3000
+    assert processes_with(token) == []

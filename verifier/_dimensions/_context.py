@@ -31,8 +31,12 @@ class GradeContext:
 
 def deterministic(status: Status, score: float, findings: list[Finding]) -> DimensionGrade:
     """A deterministic dimension's grade with its score clamped to 0..1."""
-    return DimensionGrade(score=round(min(1.0, max(0.0, score)), 4), status=status,
-                          findings=findings, source=Source.DETERMINISTIC)
+    return DimensionGrade(
+        score=round(min(1.0, max(0.0, score)), 4),
+        status=status,
+        findings=findings,
+        source=Source.DETERMINISTIC,
+    )
 
 
 def inconclusive(code: str, message: str) -> DimensionGrade:

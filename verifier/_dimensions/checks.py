@@ -13,18 +13,25 @@ from verifier._grade import DimensionGrade, Finding, Severity, Status
 def _finding(result) -> Finding:
     label = f"{'hidden ' if result.hidden else ''}check {result.name}"
     if result.status is Status.FAIL:
-        return Finding(code="check_failed", message=f"{label}: {result.message}",
-                       severity=Severity.HIGH)
-    return Finding(code="check_inconclusive", message=f"{label}: {result.message}",
-                   severity=Severity.INFO)
+        return Finding(
+            code="check_failed", message=f"{label}: {result.message}", severity=Severity.HIGH
+        )
+    return Finding(
+        code="check_inconclusive", message=f"{label}: {result.message}", severity=Severity.INFO
+    )
 
 
 def _own_suite_finding(ctx: GradeContext) -> list[Finding]:
     suite = ctx.own_suite
     if suite is None:
         return []
-    return [Finding(code="own_suite", severity=Severity.INFO,
-                    message=f"app's own tests ({suite.status}, not counted): {suite.message}")]
+    return [
+        Finding(
+            code="own_suite",
+            severity=Severity.INFO,
+            message=f"app's own tests ({suite.status}, not counted): {suite.message}",
+        )
+    ]
 
 
 def grade_checks(ctx: GradeContext) -> DimensionGrade:

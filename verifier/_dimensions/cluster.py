@@ -19,7 +19,8 @@ OVERLOAD_FACTOR, OVERLOAD_SHARE = 2.0, 0.5
 # More than a quarter of dispatches retried, or a tenth stalled, is a sick fleet.
 RETRY_SHARE, STALL_SHARE, JUDGE_SHARE = 0.25, 0.10, 0.20
 IDLE_SHARE = 0.60
-_QUIET_ACTIONS = {"", "none", "continue", "ok", "keep", "healthy"}
+# Judge actions that are not an intervention (accept ends a finished task early).
+_QUIET_ACTIONS = {"", "none", "accept", "continue", "ok", "keep", "healthy"}
 
 
 @dataclass
@@ -107,16 +108,27 @@ def _shares(ctx: GradeContext, usage: _Usage) -> list[Finding]:
     found = []
     if usage.retries / n > RETRY_SHARE:
         found.append(_low("retry_share", f"{usage.retries} retries over {n} dispatches"))
-    stalls = [e for e in ctx.evidence.named("task_retry", "judge_verdict")
-              if "stall" in str(e.get("error", "")) + str(e.get("reason", ""))]
+    stalls = [
+        e
+        for e in ctx.evidence.named("task_retry", "judge_verdict")
+        if "stall" in " ".join(str(e.get(k, "")) for k in ("error", "reason", "verdict", "note"))
+    ]
     if len(stalls) / n > STALL_SHARE:
         found.append(_low("stall_share", f"{len(stalls)} stalls over {n} dispatches"))
-    kills = [e for e in ctx.evidence.named("judge_verdict")
-             if str(e.get("action", "")).lower() not in _QUIET_ACTIONS]
+    kills = [
+        e
+        for e in ctx.evidence.named("judge_verdict")
+        if str(e.get("action", "")).lower() not in _QUIET_ACTIONS
+    ]
     if kills:
         sev = Severity.LOW if len(kills) / n > JUDGE_SHARE else Severity.INFO
-        found.append(Finding(code="judge_interventions", severity=sev,
-                             message=f"the judge intervened {len(kills)} time(s)"))
+        found.append(
+            Finding(
+                code="judge_interventions",
+                severity=sev,
+                message=f"the judge intervened {len(kills)} time(s)",
+            )
+        )
     return found
 
 
@@ -125,15 +137,25 @@ def _time(ctx: GradeContext, usage: _Usage) -> list[Finding]:
     if usage.elapsed_ms:
         seconds = usage.elapsed_ms / 1000
         if seconds > ctx.task.budget_s:
-            found.append(Finding(code="over_budget", severity=Severity.HIGH,
-                                 message=f"wall time {seconds:.0f}s over the {ctx.task.budget_s:.0f}s budget"))
+            found.append(
+                Finding(
+                    code="over_budget",
+                    severity=Severity.HIGH,
+                    message=f"wall time {seconds:.0f}s over the {ctx.task.budget_s:.0f}s budget",
+                )
+            )
         slots = sum(usage.weight.values()) or len(usage.work) or 1
         if usage.busy_ms and 1 - usage.busy_ms / (usage.elapsed_ms * slots) > IDLE_SHARE:
             idle = 1 - usage.busy_ms / (usage.elapsed_ms * slots)
             found.append(_low("idle_share", f"slots idle {idle:.0%} of the run"))
     if ctx.evidence.named("scheduler_stuck"):
-        found.append(Finding(code="scheduler_stuck", severity=Severity.HIGH,
-                             message="the scheduler reported itself stuck"))
+        found.append(
+            Finding(
+                code="scheduler_stuck",
+                severity=Severity.HIGH,
+                message="the scheduler reported itself stuck",
+            )
+        )
     return found
 
 

@@ -33,10 +33,15 @@ def _tasks(ctx: GradeContext) -> list[dict[str, Any]]:
 def _narrated(ctx: GradeContext) -> list[Finding]:
     found = []
     for task in _tasks(ctx):
-        done = task.get("status", "done") in ("done", "completed")
+        done = task.get("status", "done") in ("done", "completed", "salvaged")
         if done and task.get("tool_calls") == 0 and not task.get("files_written"):
-            found.append(Finding(code="zero_tool_calls", severity=Severity.HIGH,
-                                 message=f"task {task.get('task_id')} finished without one tool call"))
+            found.append(
+                Finding(
+                    code="zero_tool_calls",
+                    severity=Severity.HIGH,
+                    message=f"task {task.get('task_id')} finished without one tool call",
+                )
+            )
     return found
 
 
@@ -47,29 +52,51 @@ def _nothing_written(ctx: GradeContext, files: list[str]) -> list[Finding]:
     written = sum(len(t.get("files_written") or []) for t in _tasks(ctx))
     if written and any(f.endswith(".py") for f in files):
         return []
-    return [Finding(code="nothing_written", severity=Severity.HIGH,
-                    message="the swarm claimed done but wrote no source files")]
+    return [
+        Finding(
+            code="nothing_written",
+            severity=Severity.HIGH,
+            message="the swarm claimed done but wrote no source files",
+        )
+    ]
 
 
 def _tree_files(root: Path) -> list[str]:
     files = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path.is_file() and not any(fnmatch.fnmatch(p, pat) for p in rel.parts for pat in IGNORED):
+        if path.is_file() and not any(
+            fnmatch.fnmatch(p, pat) for p in rel.parts for pat in IGNORED
+        ):
             files.append(rel.as_posix())
     return files
 
 
+def _given(ctx: GradeContext) -> set[str]:
+    """Files the swarm did not have to own: the seed it started from and protected files."""
+    seed = ctx.task.seed_dir
+    given = set(_tree_files(seed)) if seed is not None else set()
+    return given | {
+        f
+        for f in _tree_files(ctx.tree.root)
+        if any(fnmatch.fnmatch(f, pat) for pat in ctx.task.protected)
+    }
+
+
 def _litter(ctx: GradeContext, files: list[str]) -> list[Finding]:
     found = []
+    allowed = (ctx.owned_files | _given(ctx)) if ctx.owned_files is not None else set()
     for rel in files:
         name = rel.rsplit("/", 1)[-1]
         stray = any(fnmatch.fnmatch(name, pat) for pat in _LITTER)
-        outside = ctx.owned_files is not None and rel not in ctx.owned_files
+        outside = ctx.owned_files is not None and rel not in allowed
         if stray or outside:
             why = "looks like scratch" if stray else "is outside every task's owned files"
-            found.append(Finding(code="scratch_litter", severity=Severity.LOW, file=rel,
-                                 message=f"{rel} {why}"))
+            found.append(
+                Finding(
+                    code="scratch_litter", severity=Severity.LOW, file=rel, message=f"{rel} {why}"
+                )
+            )
     return found
 
 

@@ -12,28 +12,49 @@ from verifier._dimensions._context import GradeContext, deterministic, inconclus
 from verifier._grade import DimensionGrade, Finding, Severity, Status
 
 # Exit codes of contract 2, used to catch a status that disagrees with the exit code.
+_DONE_STATUSES = (None, "done", "completed", "salvaged")
 _EXIT_FOR_STATUS = {"done": 0, "failed": 1, "stuck": 3, "interrupted": 130}
 
 
 def _task_findings(report: dict[str, Any]) -> list[Finding]:
     findings = []
     for task in report.get("tasks") or []:
-        if isinstance(task, dict) and task.get("status") not in (None, "done", "completed"):
-            findings.append(Finding(code="task_not_done", severity=Severity.LOW,
-                                    message=f"task {task.get('task_id')} ended {task.get('status')}"))
+        if isinstance(task, dict) and task.get("status") not in _DONE_STATUSES:
+            findings.append(
+                Finding(
+                    code="task_not_done",
+                    severity=Severity.LOW,
+                    message=f"task {task.get('task_id')} ended {task.get('status')}",
+                )
+            )
     return findings
 
 
 def _honesty(claim: str, checks: Status) -> list[Finding]:
     if claim == "done" and checks is Status.FAIL:
-        return [Finding(code="false_green", severity=Severity.HIGH,
-                        message="the swarm claimed done but the checks fail")]
+        return [
+            Finding(
+                code="false_green",
+                severity=Severity.HIGH,
+                message="the swarm claimed done but the checks fail",
+            )
+        ]
     if claim in ("failed", "stuck") and checks is Status.PASS:
-        return [Finding(code="false_red", severity=Severity.HIGH,
-                        message=f"the swarm claimed {claim} but every check passes")]
+        return [
+            Finding(
+                code="false_red",
+                severity=Severity.HIGH,
+                message=f"the swarm claimed {claim} but every check passes",
+            )
+        ]
     if checks is Status.INCONCLUSIVE:
-        return [Finding(code="honesty_unknown", severity=Severity.INFO,
-                        message="the checks were inconclusive, so the claim cannot be tested")]
+        return [
+            Finding(
+                code="honesty_unknown",
+                severity=Severity.INFO,
+                message="the checks were inconclusive, so the claim cannot be tested",
+            )
+        ]
     return []
 
 
@@ -41,8 +62,13 @@ def _exit_finding(report: dict[str, Any], claim: str) -> list[Finding]:
     code = report.get("exit_code")
     expected = _EXIT_FOR_STATUS.get(claim)
     if isinstance(code, int) and expected is not None and code != expected:
-        return [Finding(code="exit_status_mismatch", severity=Severity.HIGH,
-                        message=f"status {claim} but exit code {code} (expected {expected})")]
+        return [
+            Finding(
+                code="exit_status_mismatch",
+                severity=Severity.HIGH,
+                message=f"status {claim} but exit code {code} (expected {expected})",
+            )
+        ]
     return []
 
 
@@ -55,8 +81,14 @@ def grade_swarm(ctx: GradeContext) -> DimensionGrade:
     checks = ctx.grades["checks"].status
     findings = _honesty(claim, checks) + _exit_finding(report, claim) + _task_findings(report)
     if claim != "done":
-        findings.insert(0, Finding(code=f"swarm_{claim or 'unknown'}", severity=Severity.HIGH,
-                                   message=f"the swarm ended with status {claim or '(none)'}"))
+        findings.insert(
+            0,
+            Finding(
+                code=f"swarm_{claim or 'unknown'}",
+                severity=Severity.HIGH,
+                message=f"the swarm ended with status {claim or '(none)'}",
+            ),
+        )
     done, failed = int(report.get("done") or 0), int(report.get("failed") or 0)
     score = done / (done + failed) if done + failed else (1.0 if claim == "done" else 0.0)
     if any(f.severity is Severity.HIGH for f in findings):

@@ -1,0 +1,1 @@
+"""inventory: items, suppliers and stock movements kept in inventory.json in the cwd."""

@@ -1,0 +1,7 @@
+"""``python -m inventory``."""
+
+import sys
+
+from inventory.cli import main
+
+sys.exit(main())

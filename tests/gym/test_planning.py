@@ -1,0 +1,90 @@
+"""Planning episodes and choosing each turn's stage."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from gym._kept import KeptApps
+from gym._preflight import load_catalog
+from gym._start import resolve_start
+from gym._user import next_stage
+from gym.config import GymConfig
+from gym.generator import EpisodePlan, InventedTask, plan_episodes, write_task
+from gym.personas import PERSONAS
+from gym.suites import load_suite
+from verifier import Task, load_task
+
+
+@pytest.fixture
+def greet(greet_catalog: Path) -> Task:
+    return load_task(greet_catalog / "greet")
+
+
+def test_plans_are_deterministic_in_the_seed_with_distinct_episode_seeds() -> None:
+    config = GymConfig(episodes=20, seed=7)
+    tasks = load_catalog(config)
+    first = plan_episodes(config, tasks, suite=None, invent=False)
+    assert first == plan_episodes(config, tasks, suite=None, invent=False)
+    assert len({p.seed for p in first}) == 20
+    assert first != plan_episodes(config.model_copy(update={"seed": 8}), tasks, suite=None,
+                                  invent=False)
+
+
+def test_every_persona_plays_and_archetypes_follow_the_weights() -> None:
+    config = GymConfig(episodes=20)
+    plans = plan_episodes(config, load_catalog(config), suite=None, invent=False)
+    assert set(Counter(p.persona for p in plans)) == set(PERSONAS)
+    assert len({p.archetype for p in plans}) == 3
+    only = config.model_copy(update={"archetype": "minimal-spec", "persona": "vague-user"})
+    forced = plan_episodes(only, load_catalog(only), suite=None, invent=False)
+    assert {p.archetype for p in forced} == {"minimal-spec"}
+    assert {p.persona for p in forced} == {"vague-user"}
+
+
+def test_continue_existing_without_such_tasks_falls_back_to_heavy_spec(greet) -> None:
+    config = GymConfig(episodes=3, archetype="continue-existing")
+    plans = plan_episodes(config, [greet], suite=None, invent=False)
+    assert {p.task for p in plans} == {"greet"}  # the only heavy-spec task
+
+
+def test_suite_fixes_tasks_personas_and_seeds() -> None:
+    config = GymConfig(suite="smoke")
+    suite = load_suite("smoke")
+    plans = plan_episodes(config, load_catalog(config), suite=suite, invent=False)
+    assert [(p.task, p.persona, p.seed) for p in plans] == [
+        (e.task, e.persona, e.seed) for e in suite.episodes
+    ]
+
+
+def test_next_stage_follows_the_move(greet) -> None:
+    assert next_stage(greet, 1, "feature") == 2
+    assert next_stage(greet, 1, "fix") == 1  # repair the current stage
+    assert next_stage(greet, 1, "done") is None
+    assert next_stage(greet, 2, "feature") is None  # nothing left to ask for
+
+
+def test_continue_existing_starts_from_a_kept_green_app(tmp_path, greet) -> None:
+    kept = KeptApps(tmp_path, simulated=True)
+    plan = EpisodePlan(index=0, archetype="continue-existing", persona="pragmatic",
+                       task="greet", seed=5, max_turns=2)
+    assert resolve_start(plan, {"greet": greet}, kept).source == "fresh"
+    kept.keep("greet", 1, greet.reference_dir(1), key="ep1")
+    start = resolve_start(plan, {"greet": greet}, kept)
+    assert (start.source, start.stage) == ("kept", 2)
+    assert (start.tree / "greet" / "__main__.py").is_file()
+    assert KeptApps(tmp_path, simulated=False).all() == []  # sim apps never seed real runs
+    kept.keep("greet", 2, greet.reference_dir(1), key="ep2")  # a final stage has no next one
+    assert {resolve_start(plan.model_copy(update={"seed": s}), {"greet": greet}, kept).stage
+            for s in range(10)} == {2}
+
+
+def test_invented_task_is_written_in_contract_one_form(tmp_path, greet) -> None:
+    data = greet.model_dump(mode="json", by_alias=True, exclude_none=True)
+    invented = InventedTask.model_validate({k: v for k, v in data.items()
+                                            if k in InventedTask.model_fields})
+    task = write_task(invented, tmp_path, taken={"greet"}, seed=9)
+    assert task.id == "greet-9" and (tmp_path / "greet-9" / "task.toml").is_file()
+    assert [c.name for c in task.checks_for_stage(2)] == [c.name for c in greet.checks_for_stage(2)]

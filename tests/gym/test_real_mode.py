@@ -1,0 +1,44 @@
+"""Real mode over HTTP: the brain on the Anthropic protocol, the fleet on the OpenAI protocol.
+
+Both are served by the simulator's HTTP server (what `gym sim serve` runs), so the real
+transports, SDKs and the real swarm CLI are exercised end to end; with a non-sim brain
+the generator asks the brain to invent each task.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from brain.sim import SimServer
+from gym.config import GymConfig
+from gym.orchestrator import run_gym
+from ledger import EpisodeStatus, Ledger
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:The model:DeprecationWarning")
+def test_real_mode_runs_against_the_sim_over_http(tmp_path, greet_catalog) -> None:
+    with SimServer(profile="competent", seed=0, time_scale=0.0, catalog_dir=greet_catalog) as sim:
+        config = GymConfig(
+            episodes=1, parallel=1, max_turns=1, catalog_dir=greet_catalog,
+            gym_dir=tmp_path / "gymdir", turn_timeout_s=120,
+            brain=f"anthropic:claude-sonnet-4-5?base_url={sim.base_url}",
+            fleet=f"{sim.openai_base_url}?model=qwen3-coder-30b&name=mac1",
+        )
+        out = tmp_path / "out.txt"
+        with out.open("w") as fh:
+            run_id = run_gym(config, console=Console(file=fh, width=150))
+    assert "SIMULATED" not in out.read_text()  # nothing in the config is a sim: node
+    with Ledger.open(config.gym_dir) as ledger:
+        run = ledger.run(run_id)
+        assert not run.simulated and run.brain.url.startswith("anthropic:")
+        (episode,) = ledger.episodes(run_id)
+        assert episode.generated and episode.task.startswith("greet")  # invented by the brain
+        assert episode.status == EpisodeStatus.FINISHED, out.read_text()
+        (turn,) = ledger.turns(episode.id)
+        assert turn.exit_code == 0 and turn.report["tasks"]
+        devices = {t["device"] for t in turn.report["tasks"]}
+        assert devices == {"mac1"}
+        grades = {g.dimension: g.status.value for g in ledger.grades(episode.id)}
+        assert grades["checks"] == "pass" and "requirements" in grades
