@@ -39,7 +39,11 @@ def main() -> int:
     config = GymConfig(episodes=args.episodes, parallel=args.parallel, seed=args.seed,
                        gym_dir=gym_dir)
     started = time.monotonic()
-    run_id = run_gym(config, console=Console(stderr=True, width=120))
+    try:
+        run_id = run_gym(config, console=Console(stderr=True, width=120))
+    except KeyboardInterrupt:
+        print("interrupted; the partial run is in", gym_dir, file=sys.stderr)
+        return 130
     wall = time.monotonic() - started
     summary = json.loads((gym_dir / "runs" / run_id / "summary.json").read_text())
     report(summary, wall, args.episodes)

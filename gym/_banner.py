@@ -57,6 +57,8 @@ def print_summary(
 def _timing(result: EpisodeResult) -> dict[str, object]:
     return {
         "index": result.plan.index, "task": result.task, "outcome": result.outcome.value,
+        "archetype": result.plan.archetype, "persona": result.plan.persona,
+        "start": result.start, "final_stage": result.final_stage, "note": result.note,
         "turns": result.turns, "elapsed_s": round(result.elapsed_s, 3),
         "swarm_s": round(result.swarm_s, 3), "grade_s": round(result.grade_s, 3),
         "overhead_s": round(result.overhead_s, 3),

@@ -187,7 +187,7 @@ def regrade(
     gym_dir: GymDir = None,
 ) -> None:
     """Re-run the verifier on a run's stored trees and append the new grades."""
-    from ledger._regrade import regrade_run
+    from ledger import regrade_run
 
     with _edge("regrade"), _open(gym_dir) as ledger:
         run_id = ledger.resolve_run(run)
@@ -272,6 +272,8 @@ def regress(
         build_report(ledger, target, run_ids=[base_id, cand_id], comparison=comparison,
                      title=f"regression check: suite {suite}")
     console = Console(highlight=False)
+    if not console.is_terminal:  # cron logs and CI: wide enough for the whole table
+        console = Console(highlight=False, width=140)
     console.print(comparison_table(comparison))
     typer.echo(mde_sentence(comparison))
     typer.echo(("SIGNIFICANT REGRESSION" if comparison.regressed else "no significant regression")

@@ -58,8 +58,12 @@ def run(
     """Run episodes: a persona asks, the swarm builds, the verifier grades (offline by default)."""
     from gym.orchestrator import run_gym
 
-    flags = {k: v for k, v in locals().items() if k not in ("resume", "config_file", "run_gym")}
-    flags["knobs"] = flags.pop("knob") or None
+    flags = {
+        "episodes": episodes, "parallel": parallel, "archetype": archetype, "persona": persona,
+        "suite": suite, "brain": brain, "fleet": fleet, "knobs": knob or None, "seed": seed,
+        "max_turns": max_turns, "turn_timeout_s": turn_timeout_s, "swarm_cmd": swarm_cmd,
+        "gym_dir": gym_dir, "catalog_dir": catalog_dir, "judge": judge,
+    }
     try:
         loaded = load_config(flags, toml_path=config_file)
         run_gym(loaded.config, resume=resume)

@@ -103,24 +103,23 @@ def check_tasks(
 ) -> None:
     """Self-test tasks: references must pass, each broken control must fail its dimension."""
     tasks, errors = _load_catalog(catalog)
+    if not as_json:  # invalid task files first; each task's lines as soon as it is checked
+        for line in errors:
+            typer.echo(f"FAIL {clean(line, 500)}", err=True)
     results = []
     for task in _select(tasks, ids or []):
         try:
             results.append(verifier.self_test(task))
         except VerifierError as exc:
             errors.append(str(exc))
+            if not as_json:
+                typer.echo(f"FAIL {clean(str(exc), 500)}", err=True)
+            continue
+        if not as_json:
+            _print_self_test(results[-1])
     if as_json:
-        typer.echo(
-            json.dumps(
-                {"results": [r.model_dump(mode="json") for r in results], "errors": errors},
-                indent=2,
-            )
-        )
-    else:
-        for result in results:
-            _print_self_test(result)
-        for line in errors:
-            typer.echo(f"FAIL {clean(line, 500)}", err=True)
+        dumped = [r.model_dump(mode="json") for r in results]
+        typer.echo(json.dumps({"results": dumped, "errors": errors}, indent=2))
     raise typer.Exit(0 if results and all(r.ok for r in results) and not errors else 1)
 
 

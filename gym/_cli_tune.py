@@ -30,11 +30,8 @@ def _fmt(value: float | None) -> str:
 
 
 def _table(exp: Any) -> Table:
-    """One experiment's paired statistics (model text goes in as plain Text, never markup)."""
-    delta = exp.proposal.delta
-    title = Text(f"experiment #{exp.index + 1}: {delta.arg()} (was {delta.old}), "
-                 f"proposed by {exp.proposal.source}")
-    table = Table(title=title)
+    """One experiment's paired statistics (every cell is computed, never model text)."""
+    table = Table()
     for column in ("measure", "A", "B", "B-A", "p", "p (Holm)"):
         table.add_column(column, justify="left" if column == "measure" else "right")
     result = exp.comparison
@@ -55,7 +52,12 @@ def _table(exp: Any) -> Table:
 
 def _printer(console: Console) -> Any:
     def show(exp: Any) -> None:
+        delta = exp.proposal.delta
+        console.print(Text(f"experiment #{exp.index + 1}: {delta.arg()} (was {delta.old}), "
+                           f"proposed by {exp.proposal.source}"))
         console.print(_table(exp))
+        if exp.proposal.source == "brain" and exp.proposal.rationale:
+            console.print(Text(f"  rationale: {exp.proposal.rationale}"))
         if exp.proposal.refused:
             console.print(Text(f"  ({exp.proposal.refused})"))
         console.print(Text(f"  decision: {exp.decision.outcome.upper()} — {exp.decision.reason}"))
@@ -100,6 +102,8 @@ def tune(
              "seed": seed, "max_turns": max_turns, "parallel": parallel, "judge": judge,
              "gym_dir": gym_dir}
     console = Console()
+    if not console.is_terminal:
+        console.width = 120  # logs and CI: keep each table row on one line
     try:
         base = load_config(flags, toml_path=config_file).config
         options = TuneOptions(

@@ -8,6 +8,7 @@ as ``infra_error`` instead of a red verdict.
 
 from __future__ import annotations
 
+from gym._errors import InfraError, SwarmRejectedError
 from gym.collector import Evidence
 
 #: Contract-2 exit codes: 0 done, 1 failed, 2 bad usage/config, 3 stuck, 130 interrupted.
@@ -15,6 +16,15 @@ SWARM_OUTCOME_CODES = {0, 1, 3, 130}
 #: Error text of attempts that never reached a model.
 UNREACHABLE_MARKERS = ("connection refused", "connect", "unreachable", "name or service",
                        "no route", "cannot reach", "does not answer")
+
+
+def infra_error(evidence: Evidence) -> InfraError | None:
+    """The infrastructure failure behind a turn, or None when the swarm really ran."""
+    if evidence.run.exit_code == 2 and not evidence.run.timed_out:
+        line = _last_line(evidence.run.stderr)
+        return SwarmRejectedError(f"swarm rejected its configuration (exit 2): {line}")
+    problem = infra_problem(evidence)
+    return InfraError(problem) if problem else None
 
 
 def infra_problem(evidence: Evidence) -> str | None:

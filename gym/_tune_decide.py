@@ -8,7 +8,8 @@ Holm adjustment across a family.
 The decision rule (alpha = 0.05):
 
 - **primary endpoints** — the pass rate (exact McNemar on the episode verdicts) and the
-  mean score (paired bootstrap on each episode's mean deterministic-dimension score),
+  mean score (paired bootstrap on each episode's mean deterministic-dimension score, its p
+  never below the exact sign test's floor for that many pairs: see :func:`sign_floor`),
   Holm-adjusted together;
 - **guards** — every deterministic dimension (swarm, checks, diagnostics, cluster) as the
   paired comparison tests it (pass/fail and score, Holm-adjusted over that family).
@@ -34,6 +35,7 @@ from reports import (
     DimensionChange,
     compare_runs,
     load,
+    mde_pass_rate,
     pair_episodes,
     paired_bootstrap,
 )
@@ -85,19 +87,34 @@ class Decision:
     reason: str
 
 
+def _worse(change: DimensionChange, alpha: float, *, adjusted: bool) -> bool:
+    """A dimension worse in B: pass/fail (exact McNemar) or score (bootstrap, sign-floored)."""
+    passes, score = change.pass_test, change.score_test
+    p_pass = change.p_pass_adj if adjusted else passes.p_value
+    worse_pass = passes.regressed > passes.improved and p_pass < alpha
+    if score is None or score.mean_delta >= 0:
+        return worse_pass
+    # the same floor as the score endpoint: n pairs cannot beat all n signs agreeing
+    floor = min(1.0, 2 * 0.5**change.n_pairs)
+    p_score = max(change.p_score_adj if adjusted else score.p_value, floor)
+    return worse_pass or p_score < alpha
+
+
 def raw_worse(change: DimensionChange, alpha: float) -> bool:
-    """A dimension worse in B at the unadjusted level (pass/fail or score)."""
-    worse_pass = (change.pass_test.regressed > change.pass_test.improved
-                  and change.pass_test.p_value < alpha)
-    score = change.score_test
-    return worse_pass or (score is not None and score.mean_delta < 0 and score.p_value < alpha)
+    """A dimension worse in B at the unadjusted level (the harm check before adopting)."""
+    return _worse(change, alpha, adjusted=False)
+
+
+def regressed(change: DimensionChange, alpha: float) -> bool:
+    """A dimension significantly worse in B after the Holm adjustment."""
+    return _worse(change, alpha, adjusted=True)
 
 
 def decide(result: ArmComparison) -> Decision:
     """Apply the documented rule (module docstring) to a paired comparison."""
     alpha = result.alpha
     worse = [e.name for e in result.endpoints if e.worse(alpha)]
-    worse += [g.dimension for g in result.guards if g.regressed]
+    worse += [g.dimension for g in result.guards if regressed(g, alpha)]
     if worse:
         return Decision(REJECT, f"B significantly worse on {', '.join(worse)}")
     better = [e.name for e in result.endpoints if e.better(alpha)]
@@ -128,8 +145,9 @@ def compare_arms(ledger: Ledger, run_a: str, run_b: str, *, seed: int = 0,
                       alpha)
     guards = [c for c in comparison.changes if c.dimension in DETERMINISTIC_DIMENSIONS]
     unpaired = comparison.unpaired_baseline + comparison.unpaired_candidate
-    return ArmComparison(comparison.n_pairs, unpaired, endpoints, guards, comparison.mde_pass,
-                         alpha, comparison)
+    # Holm's first step tests the smaller p against alpha / 2: what a lone change must beat.
+    mde = mde_pass_rate(comparison.n_pairs, alpha=alpha / len(endpoints))
+    return ArmComparison(comparison.n_pairs, unpaired, endpoints, guards, mde, alpha, comparison)
 
 
 def _pass_endpoint(comparison: Comparison) -> Endpoint:
@@ -154,8 +172,23 @@ def _score_endpoint(grades: pd.DataFrame, pairs: pd.DataFrame, seed: int) -> End
     a = list(scores.loc[both.episode_id_b])
     b = list(scores.loc[both.episode_id_c])
     test = paired_bootstrap(a, b, seed=seed)
-    mean = (lambda xs: sum(xs) / len(xs) if xs else None)
-    return Endpoint("mean score", mean(a), mean(b), test.mean_delta, test.p_value)
+    return Endpoint("mean score", _mean(a), _mean(b), test.mean_delta,
+                    max(test.p_value, sign_floor(a, b)))
+
+
+def sign_floor(a: list[float], b: list[float]) -> float:
+    """The smallest p any paired test can honestly give: all non-zero differences agreeing.
+
+    A percentile bootstrap of three positive differences never resamples a mean <= 0 and
+    so reports p = 0; no paired test on three pairs can be that sure (the exact sign test
+    bottoms out at 2 * 0.5**3 = 0.25). The score endpoint's p is never below this floor.
+    """
+    moved = sum(1 for x, y in zip(a, b, strict=True) if x != y)
+    return 1.0 if moved == 0 else min(1.0, 2 * 0.5**moved)
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 def _holm(endpoints: list[Endpoint], alpha: float) -> list[Endpoint]:

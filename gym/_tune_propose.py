@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from brain import BrainError, Message, Role, Transport, ask_structured
 from gym._tune_space import KnobDelta, KnobDomain, ScopeError, alternatives, check_delta
+from verifier._text import clean  # one line, no control characters: model text is untrusted
 
 
 class KnobProposal(BaseModel):
@@ -89,9 +90,9 @@ def choose(answer: KnobProposal | str, space: dict[str, KnobDomain], baseline: d
             refused = f"brain proposal refused: {exc}"
         else:
             if (delta.knob, delta.value) not in tried:
-                return Proposal(delta, "brain", answer.rationale)
+                return Proposal(delta, "brain", clean(answer.rationale))
             refused = f"brain proposal refused: {delta.arg()} was already tried"
     delta = fallback(space, baseline, tried, seed)
     if delta is None:
         return None
-    return Proposal(delta, "fallback", "next untried alternative in a fixed order", refused)
+    return Proposal(delta, "fallback", "next untried alternative in a fixed order", clean(refused))

@@ -123,7 +123,8 @@ def check_delta(space: dict[str, KnobDomain], baseline: dict[str, Any], knob: st
         raise ScopeError(f"knob {knob!r} is outside the tweaker's scope")
     typed = _coerce(knob, value)
     if not domain.allows(typed):
-        raise ScopeError(f"{knob}={_text(typed)} is outside its tuning domain ({domain.describe()})")
+        raise ScopeError(
+            f"{knob}={_text(typed)} is outside its tuning domain ({domain.describe()})")
     old = baseline.get(knob, domain.default)
     if typed == old:
         raise ScopeError(f"{knob}={_text(typed)} is already the baseline value")

@@ -8,12 +8,12 @@ swarm's failure.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gym._errors import InfraError
 from gym._grading import TurnGrade, grade_turn
-from gym._infra import infra_problem
+from gym._infra import infra_error
 from gym._prompting import render
 from gym._user import visible_findings
 from gym.collector import Evidence, collect, existing_event_logs
@@ -51,6 +51,7 @@ class TurnSetup:
     episode_dir: Path
     workdir: Path
     task: Task
+    on_phase: Callable[[int, str], None] = lambda turn, phase: None
 
 
 def write_spec(path: Path, user: UserTurn, task: Task, stage: int, fix_from: Grade | None) -> None:
@@ -80,10 +81,11 @@ async def play_turn(
     if run.interrupted:
         _record_turn(setup, result)
         raise asyncio.CancelledError
-    problem = infra_problem(evidence)
-    if problem:
+    problem = infra_error(evidence)
+    if problem is not None:
         _record_turn(setup, result)
-        raise InfraError(problem)
+        raise problem
+    setup.on_phase(turn, "grade")
     judge = setup.config.brain if setup.config.judge else None
     result.graded = await grade_turn(setup.workdir, setup.task, stage, evidence, judge_url=judge)
     result.timings["grade_s"] = result.graded.elapsed_s

@@ -6,8 +6,8 @@ last turn's evidence — never the hidden requirements or hidden check names.
 
 from __future__ import annotations
 
-from brain import BrainError, FatalError, Message, Role, Transport, ask_structured
-from gym._errors import InfraError
+from brain import Transport
+from gym._asking import ask_brain
 from gym._prompting import render
 from gym.collector import Evidence
 from gym.personas import Persona, UserTurn
@@ -16,29 +16,18 @@ from verifier import Grade, Status, Task
 #: How many findings the brain (and, on a fix, the swarm) is shown: enough to act on,
 #: few enough that a small model's context is not flooded.
 MAX_FINDINGS_SHOWN = 8
-#: Brain calls per turn before the episode is recorded as an infrastructure failure.
-BRAIN_ATTEMPTS = 3
 
 
 async def ask_user_turn(
     brain: Transport, who: Persona, task: Task, *, turn: int, max_turns: int, stage: int,
     evidence: str = "",
 ) -> UserTurn:
-    """Ask the brain for the next move; InfraError after :data:`BRAIN_ATTEMPTS` failures."""
+    """Ask the brain for the next move; InfraError when it keeps failing."""
     prompt = render(
         "user_turn.j2", persona=who, task=task, turn=turn, max_turns=max_turns,
         evidence=evidence, next_stages=[s for s in task.stages if s.n > stage],
     )
-    messages = [Message(role=Role.USER, content=prompt)]
-    last: BrainError | None = None
-    for _ in range(BRAIN_ATTEMPTS):
-        try:
-            return await ask_structured(brain, messages, UserTurn)
-        except BrainError as exc:
-            last = exc
-            if isinstance(exc, FatalError):
-                break  # a bad key or unknown model: asking again cannot help
-    raise InfraError(f"brain failed to answer as the user: {last}")
+    return await ask_brain(brain, prompt, UserTurn, what="answer as the user")
 
 
 def next_stage(task: Task, stage: int, move: str) -> int | None:

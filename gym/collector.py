@@ -8,6 +8,7 @@ leaves its story.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ class Evidence:
     events_path: Path | None
     event_count: int
     tree: dict[str, int] = field(default_factory=dict)  # relative path -> bytes
+    digest: str = ""  # sha256 over the produced tree's paths and contents
     tool_calls: int = 0
     files_written: int = 0
     prompt_tokens: int = 0
@@ -53,7 +55,9 @@ def collect(run: SwarmRun, workdir: Path, *, since_events: set[Path] | None = No
     source = "stdout" if report is not None else "none"
     if report is None and events:
         report, source = rebuild_report(events), "events"
-    evidence = Evidence(run, report, source, events_path, len(events), tree=produced_tree(workdir))
+    tree = produced_tree(workdir)
+    evidence = Evidence(run, report, source, events_path, len(events), tree=tree,
+                        digest=tree_digest(workdir, tree))
     _count(evidence, report or {}, events)
     return evidence
 
@@ -90,6 +94,18 @@ def produced_tree(workdir: Path) -> dict[str, int]:
             continue
         tree[rel.as_posix()] = path.stat().st_size
     return tree
+
+
+def tree_digest(workdir: Path, tree: dict[str, int]) -> str:
+    """A fingerprint of the produced app: equal digests mean the turn changed nothing."""
+    sha = hashlib.sha256()
+    for rel in tree:
+        sha.update(rel.encode() + b"\0")
+        try:
+            sha.update((workdir / rel).read_bytes())
+        except OSError:
+            continue
+    return sha.hexdigest()
 
 
 def _count(evidence: Evidence, report: dict[str, Any], events: list[dict[str, Any]]) -> None:

@@ -183,6 +183,8 @@ def load_config(
     ``cli`` holds only the flags the user gave (None values are ignored).
     Raises GymConfigError with one line naming the file or flag and the field.
     """
+    if toml_path is not None and not toml_path.is_file():
+        raise GymConfigError(f"{toml_path}: no such config file")
     path = toml_path or (cwd or Path.cwd()) / CONFIG_FILE
     from_file = read_toml(path) if path.is_file() else {}
     from_cli = {k: v for k, v in (cli or {}).items() if v is not None and v != []}

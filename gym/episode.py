@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from brain import Transport
-from gym._errors import InfraError
+from gym._errors import InfraError, SwarmRejectedError
 from gym._kept import KeptApps
 from gym._start import Start, prepare_workdir, resolve_start
 from gym._turn import TurnResult, TurnSetup, play_turn
@@ -53,6 +53,8 @@ class EpisodeResult:
     swarm_s: float = 0.0
     grade_s: float = 0.0
     final_stage: int = 0
+    note: str = ""
+    stops_run: bool = False  # the swarm rejected its configuration: no episode can succeed
     dimensions: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -104,6 +106,7 @@ async def run_episode(plan: EpisodePlan, ctx: EpisodeContext) -> EpisodeResult:
         await _play(plan, ctx, setup, start, result)
     except InfraError as exc:
         result.outcome, result.error = Outcome.INFRA_ERROR, str(exc)
+        result.stops_run = isinstance(exc, SwarmRejectedError)
     except asyncio.CancelledError:
         result.outcome = Outcome.INTERRUPTED
         _close(ctx, result)
@@ -141,7 +144,10 @@ def _begin(plan: EpisodePlan, ctx: EpisodeContext, start: Start, episode_dir: Pa
         run_id=ctx.run_id, task=start.task.id, archetype=plan.archetype, persona=plan.persona,
         seed=plan.seed, difficulty=start.task.difficulty, generated=plan.invent,
     ))
-    return TurnSetup(ctx.config, ctx.ledger, episode_id, episode_dir, workdir, start.task)
+    return TurnSetup(
+        ctx.config, ctx.ledger, episode_id, episode_dir, workdir, start.task,
+        on_phase=lambda turn, phase: ctx.progress.phase(plan.index, turn, phase),
+    )
 
 
 async def _play(
@@ -156,11 +162,25 @@ async def _play(
         if stage is None:
             break
         ctx.progress.phase(plan.index, turn, "swarm")
+        previous = last
         last = await play_turn(setup, turn, stage, user, last.grade if last else None)
         result.turns = turn
         result.swarm_s += last.timings.get("swarm_s", 0.0)
         result.grade_s += last.timings.get("grade_s", 0.0)
+        if _no_progress(previous, last):
+            result.note = "stopped: a fix turn changed nothing"
+            break
     _conclude(result, last)
+
+
+def _no_progress(previous: TurnResult | None, last: TurnResult) -> bool:
+    """A repeat of the same stage that left the app byte-for-byte unchanged.
+
+    Asking again for the same thing and getting the same tree is where a real user gives
+    up; running the remaining turns would only repeat the same grade.
+    """
+    return (previous is not None and previous.stage == last.stage
+            and previous.evidence.digest == last.evidence.digest)
 
 
 async def _ask(

@@ -17,7 +17,8 @@ from pathlib import Path
 import tomli_w
 from pydantic import BaseModel, Field
 
-from brain import BrainError, Message, Role, Transport, ask_structured
+from brain import Transport
+from gym._asking import ask_brain
 from gym._errors import GymConfigError, InfraError
 from gym._prompting import render
 from gym.config import GymConfig
@@ -124,11 +125,7 @@ async def invent_task(
         archetype = Archetype.HEAVY_SPEC.value  # an invented task has no seed codebase
     prompt = render("invent_task.j2", archetype=archetype, difficulty=1 + plan.seed % 3,
                     avoid_ids=avoid_ids, seed=plan.seed)
-    try:
-        invented = await ask_structured(brain, [Message(role=Role.USER, content=prompt)],
-                                        InventedTask)
-    except BrainError as exc:
-        raise InfraError(f"brain failed to invent a task: {exc}") from exc
+    invented = await ask_brain(brain, prompt, InventedTask, what="invent a task")
     return write_task(invented, out_dir, taken=set(avoid_ids), seed=plan.seed)
 
 

@@ -9,13 +9,14 @@ and the run can be continued with ``--resume RUN_ID``.
 from __future__ import annotations
 
 import asyncio
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from gym._banner import print_banner, print_summary
+from gym._errors import SwarmRejectedError
 from gym._kept import KeptApps
 from gym._preflight import Prepared, prepare
 from gym._run_folder import load_run, pending_plans, run_dir, save_run
@@ -103,8 +104,13 @@ async def _execute(
         try:
             await _schedule(run, ctx, progress)
         except asyncio.CancelledError:
-            _mark_unstarted(run, ledger, progress)
+            _mark_unstarted(run, ledger)
             ledger.finish_run(run.run_id, RunStatus.INTERRUPTED)
+            console.print(Text(f"interrupted; continue with: gym run --resume {run.run_id}"))
+            raise
+        except SwarmRejectedError:
+            _mark_unstarted(run, ledger)
+            ledger.finish_run(run.run_id, RunStatus.FAILED)
             raise
     status = RunStatus.FINISHED
     if any(r.outcome == Outcome.INFRA_ERROR for r in progress.results):
@@ -119,12 +125,15 @@ async def _schedule(run: _Run, ctx: EpisodeContext, progress: RunProgress) -> No
     async def one(plan: EpisodePlan) -> None:
         async with gate:
             run.started.add(plan.index)
-            progress.episode_finished(await run_episode(plan, ctx))
+            result = await run_episode(plan, ctx)
+            progress.episode_finished(result)
+            if result.stops_run:
+                raise SwarmRejectedError(result.error)
 
     tasks = [asyncio.create_task(one(p)) for p in run.pending]
     try:
         await asyncio.gather(*tasks)
-    except asyncio.CancelledError:
+    except (asyncio.CancelledError, SwarmRejectedError):
         # Wait for every episode to record its interruption (its swarm gets SIGINT and
         # a grace period) before the ledger is closed.
         for task in tasks:
@@ -133,7 +142,7 @@ async def _schedule(run: _Run, ctx: EpisodeContext, progress: RunProgress) -> No
         raise
 
 
-def _mark_unstarted(run: _Run, ledger: Ledger, progress: RunProgress) -> None:
+def _mark_unstarted(run: _Run, ledger: Ledger) -> None:
     """Episodes that never began are recorded as interrupted, so the run is explainable."""
     for plan in run.pending:
         if plan.index in run.started:
@@ -143,4 +152,3 @@ def _mark_unstarted(run: _Run, ledger: Ledger, progress: RunProgress) -> None:
             seed=plan.seed, generated=plan.invent,
         ))
         ledger.finish_episode(episode_id, EpisodeStatus.INTERRUPTED)
-    print(f"gym: interrupted; continue with: gym run --resume {run.run_id}", file=sys.stderr)

@@ -132,31 +132,51 @@ def tune(base: GymConfig, options: TuneOptions, *, run_arm: RunArm = _default_ru
     if not space:
         raise GymConfigError("no tunable knob with a bounded domain to tune")
     shared = paired_config(base, options.episodes_per_arm)
-    knobs = baseline_values(shared.knobs)
-    result = TuneResult(knobs=dict(knobs))
-    tried: set[tuple[str, Any]] = set()
-    history: list[str] = []
-    run_a = run_arm(arm_config(shared, knobs))
+    session = _Session(shared, space, baseline_values(shared.knobs), run_arm)
+    session.run_a = run_arm(arm_config(shared, session.knobs))
+    result = TuneResult()
     for index in range(options.experiments):
-        answer = asyncio.run(_ask(shared.brain, space, knobs, history))
-        proposal = choose(answer, space, knobs, tried, seed=shared.seed + index)
-        if proposal is None:
+        done = session.experiment(index)
+        if done is None:
             break  # every alternative in scope has been tried
-        tried.add((proposal.delta.knob, proposal.delta.value))
-        run_b = run_arm(arm_config(shared, {**knobs, proposal.delta.knob: proposal.delta.value}))
-        done = _conclude(shared, index, proposal, run_a, run_b, knobs)
         result.experiments.append(done)
-        history.append(f"{proposal.delta.arg()}: {done.decision.outcome} ({done.decision.reason})")
         if on_experiment is not None:
             on_experiment(done)
-        if done.decision.outcome == ADOPT:
-            knobs = {**knobs, proposal.delta.knob: proposal.delta.value}
-            run_a = run_b  # the adopted arm is the new baseline, already run
-    result.knobs = knobs
+    result.knobs = session.knobs
     if result.adopted:
-        result.knob_file = write_knob_file(options.out or shared.gym_dir / TUNED_FILE, knobs,
-                                           result.adopted)
+        result.knob_file = write_knob_file(options.out or shared.gym_dir / TUNED_FILE,
+                                           session.knobs, result.adopted)
     return result
+
+
+@dataclass
+class _Session:
+    """The state a tuning session carries from one experiment to the next."""
+
+    config: GymConfig
+    space: dict[str, KnobDomain]
+    knobs: dict[str, Any]
+    run_arm: RunArm
+    run_a: str = ""
+    tried: set[tuple[str, Any]] = field(default_factory=set)
+    history: list[str] = field(default_factory=list)
+
+    def experiment(self, index: int) -> ExperimentResult | None:
+        """Propose, run arm B, decide, record; None when nothing in scope is left to try."""
+        answer = asyncio.run(_ask(self.config.brain, self.space, self.knobs, self.history))
+        proposal = choose(answer, self.space, self.knobs, self.tried, seed=self.config.seed + index)
+        if proposal is None:
+            return None
+        delta = proposal.delta
+        self.tried.add((delta.knob, delta.value))
+        run_b = self.run_arm(arm_config(self.config, {**self.knobs, delta.knob: delta.value}))
+        done = _conclude(self.config, index, proposal, self.run_a, run_b, self.knobs)
+        self.history.append(f"{delta.arg()}: {done.decision.outcome} ({done.decision.reason})")
+        if done.decision.outcome == ADOPT:
+            self.tried.add((delta.knob, delta.old))  # going back was just tested
+            self.knobs = {**self.knobs, delta.knob: delta.value}
+            self.run_a = run_b  # the adopted arm is the new baseline, already run
+        return done
 
 
 async def _ask(brain_spec: str, space: dict[str, KnobDomain], knobs: dict[str, Any],

@@ -5,6 +5,7 @@ Public surface::
     Ledger.open(gym_dir) -> Ledger      start_run / start_episode / record_turn /
                                         record_grade / finish_episode / finish_run /
                                         store_artifact / record_experiment; runs() / episodes()
+    regrade_run(ledger, run_id, catalog_dir=, judge=) -> RegradeSummary
     RunRecord, EpisodeRecord, TurnRecord, ExperimentRecord, NodeRecord   (inputs)
     RunView, EpisodeView, TurnView, GradeView, GradeSetView, ArtifactRef (reads)
     LedgerError and its subclasses (see ledger/_errors.py)
@@ -37,6 +38,7 @@ from ledger._records import (
     TurnRecord,
     TurnView,
 )
+from ledger._regrade import RegradeSummary, regrade_run
 from ledger._schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
@@ -60,10 +62,12 @@ __all__ = [
     "LedgerVersionError",
     "NodeRecord",
     "NotFoundError",
+    "RegradeSummary",
     "RunRecord",
     "RunStatus",
     "RunView",
     "TurnRecord",
     "TurnView",
     "code_version",
+    "regrade_run",
 ]

@@ -118,6 +118,10 @@ class Database:
                 yield self.conn
             except sqlite3.IntegrityError as exc:
                 raise _translate(exc) from exc
+            except sqlite3.OperationalError:
+                raise
+            except sqlite3.DatabaseError as exc:  # "malformed": pages damaged after the header
+                raise LedgerCorruptError(f"ledger is damaged: {exc}") from exc
 
     def close(self) -> None:
         """Close the connection."""

@@ -130,7 +130,7 @@ def _partition(data: ReportData, simulated: bool, group_by: str) -> Partition:
         episodes=len(part.episodes), leaderboard=board, dimensions=dims,
         breakdowns=[breakdown(part.grades, part.episodes, by) for by in ("archetype", "persona")],
         trend=trend(part.runs, part.episodes, group_by),
-        honesty=honesty(part.turns, part.grade_sets, part.episodes, part.runs, group_by),
+        honesty=honesty(part.turns, part.grade_sets, part.runs, group_by),
         experiments=_experiments(data, simulated), nodes=node_work(part.turns),
     )
     result.figures = _partition_figures(result)

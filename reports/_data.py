@@ -2,6 +2,8 @@
 
 One bulk query per table keeps a 10,000-episode ledger fast; each run gets its
 configuration keys (model, fleet, knobs, config) so sections can group by any of them.
+Every frame carries ``run_id`` so restricting to runs is a filter on a handful of values.
+Findings (the bulky part of a grade) are read only for the episodes a report shows.
 """
 
 from __future__ import annotations
@@ -28,14 +30,23 @@ _EPISODES = (
     " JOIN current_episode_status s ON s.episode_id = e.id"
 )
 _TURNS = (
-    "SELECT id AS turn_row, episode_id, turn, move, swarm_status, exit_code, elapsed_ms, record"
-    " FROM current_turns"
+    "SELECT t.id AS turn_row, t.episode_id, e.run_id, t.turn, t.move, t.swarm_status,"
+    " t.exit_code, t.elapsed_ms, t.record"
+    " FROM current_turns t JOIN episodes e ON e.id = t.episode_id"
 )
 _GRADES = (
-    "SELECT episode_id, turn, dimension, score, status, source, findings FROM current_grades"
+    "SELECT d.episode_id, e.run_id, d.turn, d.dimension, d.score, d.status, d.source"
+    " FROM current_grades d JOIN episodes e ON e.id = d.episode_id"
 )
-_GRADE_SETS = "SELECT episode_id, turn, verdict, tampered, grader FROM current_grade_sets"
-_ARTIFACTS = "SELECT episode_id, turn, kind, path, sha256, size FROM artifacts"
+_GRADE_SETS = (
+    "SELECT g.episode_id, e.run_id, g.turn, g.verdict, g.tampered, g.grader"
+    " FROM current_grade_sets g JOIN episodes e ON e.id = g.episode_id"
+)
+_ARTIFACTS = (
+    "SELECT a.episode_id, e.run_id, a.turn, a.kind, a.path, a.sha256, a.size"
+    " FROM artifacts a JOIN episodes e ON e.id = a.episode_id"
+)
+_FINDINGS = "SELECT episode_id, turn, dimension, findings FROM current_grades WHERE episode_id IN"
 _EXPERIMENTS = "SELECT id, name, recorded_at, decision, simulated, record FROM current_experiments"
 
 
@@ -50,24 +61,37 @@ class ReportData:
     grade_sets: pd.DataFrame
     artifacts: pd.DataFrame
     experiments: pd.DataFrame
+    ledger: Ledger | None = None
 
     def restrict(self, run_ids: Sequence[str]) -> ReportData:
         """The same data limited to ``run_ids`` (and their episodes)."""
-        runs = self.runs[self.runs.run_id.isin(run_ids)]
-        episodes = self.episodes[self.episodes.run_id.isin(run_ids)]
-        keep = set(episodes.episode_id)
+        run_ids = list(run_ids)
         return ReportData(
-            runs=runs, episodes=episodes,
-            turns=self.turns[self.turns.episode_id.isin(keep)],
-            grades=self.grades[self.grades.episode_id.isin(keep)],
-            grade_sets=self.grade_sets[self.grade_sets.episode_id.isin(keep)],
-            artifacts=self.artifacts[self.artifacts.episode_id.isin(keep)],
-            experiments=self.experiments,
+            **{name: _only(getattr(self, name), run_ids)
+               for name in ("runs", "episodes", "turns", "grades", "grade_sets", "artifacts")},
+            experiments=self.experiments, ledger=self.ledger,
         )
+
+    def findings(self, episode_ids: Sequence[str]) -> dict[tuple[str, int, str], str]:
+        """(episode, turn, dimension) -> findings JSON, for the given episodes only."""
+        if self.ledger is None or not episode_ids:
+            return {}
+        out: dict[tuple[str, int, str], str] = {}
+        ids = list(episode_ids)
+        for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+            chunk = ids[start:start + 500]
+            sql = f"{_FINDINGS} ({','.join('?' * len(chunk))})"
+            for row in self.ledger.query(sql, chunk):
+                out[(row["episode_id"], row["turn"], row["dimension"])] = row["findings"]
+        return out
 
     def partition(self, simulated: bool) -> ReportData:
         """Only simulated or only real runs: the two are never compared with each other."""
         return self.restrict(list(self.runs[self.runs.simulated == simulated].run_id))
+
+
+def _only(frame: pd.DataFrame, run_ids: list[str]) -> pd.DataFrame:
+    return frame[frame.run_id.isin(run_ids)]
 
 
 def _frame(ledger: Ledger, sql: str) -> pd.DataFrame:
@@ -88,7 +112,7 @@ def load(ledger: Ledger, run_ids: Sequence[str] | None = None) -> ReportData:
     tables["episodes"]["complete"] = tables["episodes"].status == "finished"
     tables["runs"]["simulated"] = tables["runs"].simulated.astype(bool)
     tables["experiments"]["simulated"] = tables["experiments"].simulated.astype(bool)
-    data = ReportData(**tables)
+    data = ReportData(**tables, ledger=ledger)
     return data.restrict(run_ids) if run_ids is not None else data
 
 

@@ -32,11 +32,14 @@ def export_frame(data: ReportData, table: str) -> pd.DataFrame:
     elif table == "episodes":
         frame = episodes
     elif table == "turns":
-        frame = data.turns.merge(episodes[["episode_id", "run_id", "task"]], on="episode_id")
+        frame = data.turns.merge(episodes[["episode_id", "task"]], on="episode_id")
     else:
-        frame = data.grades.merge(episodes, on="episode_id").merge(
+        frame = data.grades.drop(columns="run_id").merge(episodes, on="episode_id").merge(
             data.grade_sets[["episode_id", "turn", "verdict", "grader"]],
             on=["episode_id", "turn"], how="left")
+        findings = data.findings(sorted(set(frame.episode_id)))
+        frame["findings"] = [findings.get((e, t, d), "[]") for e, t, d in
+                             zip(frame.episode_id, frame.turn, frame.dimension, strict=True)]
     return _flatten(frame.reset_index(drop=True))
 
 

@@ -112,8 +112,9 @@ def cluster_figure(fig_id: str, work: Sequence[NodeWork]) -> Figure:
     """Busy seconds and dispatch counts per node."""
     names = [_short(w.node) for w in work]
     fig = _new([
-        go.Bar(x=names, y=[w.busy_ms / 1000 for w in work], name="busy s"),
-        go.Bar(x=names, y=[w.dispatched for w in work], name="dispatched", yaxis="y2"),
+        go.Bar(x=names, y=[w.busy_ms / 1000 for w in work], name="busy s", offsetgroup="busy"),
+        go.Bar(x=names, y=[w.dispatched for w in work], name="dispatched", yaxis="y2",
+               offsetgroup="dispatched"),
     ])
     fig.update_layout(barmode="group", yaxis={"title": "busy s"},
                       yaxis2={"title": "dispatched", "overlaying": "y", "side": "right"})

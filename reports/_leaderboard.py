@@ -27,6 +27,7 @@ class LeaderRow:
     incomplete: int
     pass_k: float | None
     k: int | None
+    pass_k_tasks: int = 0
     dims: dict[str, float | None] = field(default_factory=dict)
     tier: int = 0
     tied: bool = False
@@ -55,14 +56,18 @@ def _row(config: str, group: pd.DataFrame, runs: pd.DataFrame, dims: dict[str, f
     done = group[group.complete]
     per_task = done.groupby("task").passed.agg(["sum", "count"])
     counts = [(int(c), int(n)) for c, n in zip(per_task["sum"], per_task["count"], strict=True)]
-    k = min((n for _, n in counts), default=0)
+    # k = the fewest tries of any task that was tried more than once; tasks tried fewer
+    # than k times cannot say anything about k tries in a row and are left out.
+    repeated = [(c, n) for c, n in counts if n >= 2]
+    k = min((n for _, n in repeated), default=0)
     return LeaderRow(
         config=str(config),
         runs=int((runs[group_by] == config).sum()),
         interval=wilson(int(done.passed.sum()), len(done)),
         incomplete=len(group) - len(done),
-        pass_k=pass_hat_k(counts, k) if k >= 2 else None,
+        pass_k=pass_hat_k(repeated, k) if k >= 2 else None,
         k=k if k >= 2 else None,
+        pass_k_tasks=len(repeated),
         dims=dims,
     )
 

@@ -56,11 +56,10 @@ class HonestyRow:
     false_red: Interval
 
 
-def honesty(turns: pd.DataFrame, grade_sets: pd.DataFrame, episodes: pd.DataFrame,
-            runs: pd.DataFrame, group_by: str) -> list[HonestyRow]:
+def honesty(turns: pd.DataFrame, grade_sets: pd.DataFrame, runs: pd.DataFrame,
+            group_by: str) -> list[HonestyRow]:
     """The honesty card: one row for everything, then one per configuration."""
     graded = turns.merge(grade_sets[["episode_id", "turn", "verdict"]], on=["episode_id", "turn"])
-    graded = graded.merge(episodes[["episode_id", "run_id"]], on="episode_id")
     graded = graded.merge(runs[["run_id", group_by]], on="run_id")
     rows = [_honesty_row("all configurations", graded)]
     if graded[group_by].nunique() > 1:

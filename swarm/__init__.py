@@ -51,7 +51,11 @@ from swarm.scheduler import Scheduler, SchedulerOutcome
 from swarm.virtual_clock import VirtualClockLoop, run_virtual
 
 #: Public names living in modules that import ``brain``: name -> module (imported on use).
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "ContractWriter": "swarm.contracts", "GateRunner": "swarm.gates", "Planner": "swarm.planner",
+    "RunRequest": "swarm.run", "Worker": "swarm.worker", "WorkerContext": "swarm.worker",
+    "run_swarm": "swarm.run",
+}
 
 
 def __getattr__(name: str) -> Any:

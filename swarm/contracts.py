@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from brain import Message, Role, Transport, ask_structured
+from brain import Message, Role, Transport
+from swarm._ask import ask_across
 from swarm._planner_prompts import CONTRACT_SYSTEM, CONTRACT_USER
 from swarm.knobs import register_knob
 from swarm.protocols import EventSink, Subtask
@@ -165,10 +166,11 @@ class ContractWriter:
     """Asks one ``ModuleContract`` per module across the fleet and freezes what parses."""
 
     def __init__(self, transports: Sequence[Transport], events: EventSink, *,
-                 freeze_cli: bool = True) -> None:
+                 freeze_cli: bool = True, attempts: int = 3) -> None:
         self.transports = list(transports)
         self.events = events
         self.freeze_cli = freeze_cli
+        self.attempts = attempts
 
     async def freeze(self, spec: str, tasks: Sequence[Subtask]) -> FrozenContracts:
         """Freeze every target module; emits ``contract_frozen`` with what was dropped."""
@@ -195,8 +197,8 @@ class ContractWriter:
                                     description=task.description, others=others)
         messages = [Message(role=Role.SYSTEM, content=CONTRACT_SYSTEM),
                     Message(role=Role.USER, content=user)]
-        transport = self.transports[index % len(self.transports)]
-        return await ask_structured(transport, messages, ModuleContract)
+        return await ask_across(self.transports, index, messages, ModuleContract,
+                                attempts=self.attempts)
 
     def _accept(self, frozen: FrozenContracts, path: str,
                 answer: ModuleContract | Exception) -> None:

@@ -15,11 +15,12 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from brain import Message, Role, Transport, ask_structured
+from brain import Message, Role, Transport
+from swarm._ask import ask_across
 from swarm._planner_prompts import DETAILER_SYSTEM, DETAILER_USER, PLANNER_SYSTEM, PLANNER_USER
 from swarm.dag import load_plan
 from swarm.errors import PlanError
@@ -42,6 +43,8 @@ register_knob("planner.clarify_timeout_s", float, 60.0,
               bounds=(0.0, 86_400.0))
 register_knob("planner.clarify_poll_s", float, 1.0,
               "Polling interval for the clarify answers file.", bounds=(0.05, 60.0))
+
+T = TypeVar("T", bound="BaseModel")
 
 #: The final task added by the planner code, never by the model.
 SINK_ID = "integrate-verify"
@@ -247,8 +250,9 @@ class Planner:
         self.events = events
         self.workers = max(1, workers)
 
-    def _transport(self, index: int) -> Transport:
-        return self.transports[index % len(self.transports)]
+    async def _ask(self, index: int, messages: list[Message], model_cls: type[T]) -> T:
+        return await ask_across(self.transports, index, messages, model_cls,
+                                attempts=self.knobs.get("planner.call_attempts"))
 
     async def draft(self, spec: str, existing: Sequence[str] = ()
                     ) -> tuple[list[PlanDraft | None], list[DraftScore]]:
@@ -263,8 +267,7 @@ class Planner:
                 spec=spec.strip(), existing=_existing_block(existing))),
         ]
         answers = await asyncio.gather(
-            *(ask_structured(self._transport(i), messages, PlanDraft) for i in range(n)),
-            return_exceptions=True,
+            *(self._ask(i, messages, PlanDraft) for i in range(n)), return_exceptions=True,
         )
         drafts: list[PlanDraft | None] = []
         scores: list[DraftScore] = []
@@ -305,7 +308,7 @@ class Planner:
         )
         messages = [Message(role=Role.SYSTEM, content=DETAILER_SYSTEM),
                     Message(role=Role.USER, content=user)]
-        answer = await ask_structured(self._transport(index), messages, SubtaskDetail)
+        answer = await self._ask(index, messages, SubtaskDetail)
         return answer.spec
 
     async def plan(self, spec: str, existing: Sequence[str] = ()) -> PlanOutcome:

@@ -218,7 +218,8 @@ class Pipeline:
         if not self.knobs.get("contracts.enabled"):
             return FrozenContracts()
         writer = ContractWriter(self.metered, self.events,
-                                freeze_cli=self.knobs.get("contracts.freeze_cli"))
+                                freeze_cli=self.knobs.get("contracts.freeze_cli"),
+                                attempts=self.knobs.get("planner.call_attempts"))
         return await writer.freeze(self.request.spec, plan.tasks)
 
     @contextlib.asynccontextmanager

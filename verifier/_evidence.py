@@ -23,6 +23,19 @@ class RunEvidence:
     bad_event_lines: int = 0
     notes: list[str] = field(default_factory=list)
 
+    def planned_files(self) -> set[str] | None:
+        """Every task's owned files from the last ``plan_loaded`` event, if the log has one."""
+        plans = self.named("plan_loaded")
+        if not plans:
+            return None
+        tasks = plans[-1].get("tasks") or []
+        return {
+            str(path)
+            for task in tasks
+            if isinstance(task, dict)
+            for path in task.get("owned_files") or []
+        }
+
     def named(self, *names: str) -> list[dict[str, Any]]:
         """Events whose ``event`` is one of ``names``."""
         return [e for e in self.events or [] if e.get("event") in names]

@@ -118,7 +118,9 @@ def grade_workdir(
 
     ``report`` is the swarm's final report (contract 2) and ``events_path`` its JSONL log;
     without them ``swarm``/``cluster`` are inconclusive. ``judge`` adds the three judge
-    dimensions. The workdir itself is never modified. Raises InputError / TaskError.
+    dimensions. ``owned_files`` (for scratch-litter findings) defaults to the owned files of
+    the log's ``plan_loaded`` event. The workdir is never modified. Raises InputError /
+    TaskError.
     """
     workdir = Path(workdir)
     if not workdir.is_dir():
@@ -127,7 +129,8 @@ def grade_workdir(
     evidence = gather(report, events_path)
     tree: GradedTree = prepare(workdir, task, stage)
     try:
-        ctx = GradeContext(task, stage, tree, evidence, owned_files)
+        owned = owned_files if owned_files is not None else evidence.planned_files()
+        ctx = GradeContext(task, stage, tree, evidence, owned)
         return run_sync(_grade(ctx, judge))
     finally:
         tree.close()

@@ -1,8 +1,8 @@
 """The tree that is graded: a private copy of the workdir with protected files restored.
 
-Grading never mutates the swarm's workdir. Protected files (hidden tests and the like)
-are compared with the pristine copy (``seed/``, else the stage's ``reference/``); a changed
-or deleted one is restored in the copy and reported as ``tampered``. Each check then runs
+Grading never mutates the swarm's workdir. Protected files (hidden tests and the like) are
+restored in the copy from pristine (``seed/``, else the stage's ``reference/``); one the
+swarm was given in ``seed/`` and changed or deleted is reported as ``tampered``. Each check then runs
 in its own fresh copy so checks cannot contaminate each other.
 """
 
@@ -33,9 +33,19 @@ IGNORED = (
 HIDDEN_TESTS_DIR = "_hidden_tests"
 
 
+def _ignore(directory: str, names: list[str]) -> set[str]:
+    """Run state, caches, and special files (a FIFO left behind would block the copy)."""
+    skipped = set(shutil.ignore_patterns(*IGNORED)(directory, names))
+    for name in names:
+        path = Path(directory, name)
+        if not (path.is_symlink() or path.is_dir() or path.is_file()):
+            skipped.add(name)
+    return skipped
+
+
 def copy_tree(src: Path, dest: Path) -> Path:
-    """Copy ``src`` to ``dest`` without run state and caches; symlinks stay links."""
-    shutil.copytree(src, dest, symlinks=True, ignore=shutil.ignore_patterns(*IGNORED))
+    """Copy ``src`` to ``dest`` without run state, caches or special files; links stay links."""
+    shutil.copytree(src, dest, symlinks=True, ignore=_ignore)
     return dest
 
 
@@ -53,6 +63,8 @@ class GradedTree:
         copy_tree(self.root, dest)
         if hidden_tests is not None:
             target = dest / HIDDEN_TESTS_DIR
+            if target.is_symlink() or target.is_file():
+                target.unlink()
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(hidden_tests, target, ignore=shutil.ignore_patterns(*IGNORED))
         return dest
@@ -76,17 +88,42 @@ def _pristine_files(task: Task, stage: int) -> dict[str, tuple[Path, bool]]:
     return found
 
 
+def _real_parent(root: Path, rel: str) -> bool:
+    """Make every directory on the way to ``rel`` a real one inside ``root``.
+
+    A symlinked directory (``tests -> /elsewhere``) would make the restore write outside
+    the graded copy; it is replaced by a real directory. Returns whether one was replaced.
+    """
+    replaced, here = False, root
+    for part in Path(rel).parts[:-1]:
+        here = here / part
+        if here.is_symlink() or (here.exists() and not here.is_dir()):
+            here.unlink()
+            replaced = True
+        here.mkdir(exist_ok=True)
+    return replaced
+
+
+def _differs(target: Path, pristine: Path) -> bool:
+    if target.is_symlink() or not target.is_file():
+        return True
+    return target.read_bytes() != pristine.read_bytes()
+
+
 def _restore(root: Path, rel: str, pristine: Path, seeded: bool) -> Finding | None:
+    """Put the pristine copy at ``rel``; a seeded file that differed is tampering.
+
+    A protected file the swarm was never given (no seed copy) cannot have been tampered
+    with: a same-named file of its own is just replaced.
+    """
     target = root / rel
-    if target.is_file() and not target.is_symlink():
-        changed = target.read_bytes() != pristine.read_bytes()
-    else:
-        changed = target.exists() or target.is_symlink() or seeded
-    if target.is_symlink() or target.is_dir():
-        shutil.rmtree(target) if target.is_dir() and not target.is_symlink() else target.unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    changed = _real_parent(root, rel) or _differs(target, pristine)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    elif target.is_symlink():
+        target.unlink()
     shutil.copyfile(pristine, target)
-    if not changed:
+    if not (seeded and changed):
         return None
     return Finding(
         code="tampered",

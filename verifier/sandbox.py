@@ -7,7 +7,8 @@
 - rlimits on CPU seconds, address space, file size and open files, and a process cap
   (a pids cgroup when the harness is root and one is writable, else ``RLIMIT_NPROC``,
   which the kernel enforces only for non-root users);
-- no network: bubblewrap (``--unshare-net``) when it works here, else a new network
+- no network: bubblewrap (``--unshare-net``; the file system read-only, with an empty
+  /tmp and an empty home directory so dotfiles and keys stay unseen) when it works here, else a new network
   namespace via ``unshare``, else none (isolation ``"rlimits"``); the level used is
   reported in :attr:`SandboxResult.isolation`;
 - a scrubbed environment: no parent variable whose name contains KEY, TOKEN, SECRET,
@@ -32,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -41,7 +42,15 @@ from pydantic import BaseModel, Field
 from verifier._pids import PidsCgroup
 from verifier._sync import run_sync
 
-__all__ = ["ISOLATION_LEVELS", "Limits", "SandboxResult", "isolation_level", "run", "run_async"]
+__all__ = [
+    "ISOLATION_LEVELS",
+    "Limits",
+    "SandboxResult",
+    "isolation_level",
+    "run",
+    "run_async",
+    "scrubbed_env",
+]
 
 ISOLATION_LEVELS = ("bwrap", "netns", "rlimits")
 _SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL", re.IGNORECASE)
@@ -126,15 +135,27 @@ def isolation_level() -> str:
 
 
 def _interpreter_paths() -> list[Path]:
-    """Directories the harness interpreter needs; re-bound when they live under /tmp."""
+    """Directories the harness interpreter needs; re-bound when they live in a hidden dir."""
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent}
     return sorted(p for p in paths if p.exists())
 
 
+def _private_dirs() -> list[Path]:
+    """Directories replaced by an empty tmpfs: /tmp, and the user's home (dotfiles, keys)."""
+    dirs = [Path("/tmp")]
+    for home in (Path.home(), Path("/root")):
+        if home.is_dir() and home != Path("/") and home.resolve() not in dirs:
+            dirs.append(home.resolve())
+    return dirs
+
+
 def _bwrap_argv(workdir: Path, home: Path) -> list[str]:
-    argv = [*_bwrap_base(), "--tmpfs", "/tmp"]
-    for path in _interpreter_paths():
-        if path.is_relative_to("/tmp"):
+    private = _private_dirs()
+    argv = _bwrap_base()
+    for path in private:
+        argv += ["--tmpfs", str(path)]
+    for path in _interpreter_paths():  # the harness's python may live under a hidden dir
+        if any(path.resolve().is_relative_to(p) for p in private):
             argv += ["--ro-bind", str(path), str(path)]
     argv += ["--bind", str(home), str(home), "--bind", str(workdir), str(workdir)]
     argv += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
@@ -184,7 +205,6 @@ class _Plan:
     limits: Limits
     cgroup: PidsCgroup | None = None
     nproc: int | None = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def process_limit(self) -> str:
@@ -208,7 +228,9 @@ class _Plan:
             resource.setrlimit(resource.RLIMIT_NPROC, (self.nproc,) * 2)
 
 
-def _plan(cmd, workdir, env, limits, network) -> _Plan:
+def _plan(
+    cmd: str | list[str], workdir: Path, env: dict[str, str] | None, limits: Limits, network: bool
+) -> _Plan:
     home = Path(tempfile.mkdtemp(prefix="sandbox-home-"))
     (home / "tmp").mkdir()
     isolation = "rlimits" if network else isolation_level()

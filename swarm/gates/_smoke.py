@@ -95,6 +95,12 @@ def drift_findings(output: str, workdir: Path) -> list[GateFinding]:
     return found
 
 
+def _crashed(output: str) -> bool:
+    """An uncaught exception or an entry the interpreter could not even start."""
+    return ("Traceback (most recent call last)" in output or "No module named" in output
+            or "cannot be directly executed" in output)
+
+
 def _missing_tool(output: str, tool: str) -> bool:
     return f"No module named {tool}" in output or "command not found" in output
 
@@ -180,6 +186,11 @@ class SmokeGate:
             self._step(result, "entry", "pass", run)
             return True
         output = f"{run.stdout}\n{run.stderr}"
+        if not _crashed(output):
+            # a clean refusal (a usage line, exit 2) is a wired entry point that has no
+            # --help of its own, e.g. a stdin shell: it ran, so it is not a finding
+            self._step(result, "entry", "pass", run, reason="ran; --help not supported")
+            return True
         file, line = last_project_frame(output, self.workdir)
         if "__main__" in output and "cannot be directly executed" in output:
             code, file = "no_main", f"{self.package}/__main__.py"

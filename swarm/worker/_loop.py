@@ -164,8 +164,8 @@ class Worker:
             ))
             attempt.usage = attempt.usage + response.usage
             if not response.tool_calls:
-                if self._files_complete(attempt):
-                    return  # wrote everything, then said so in prose: as good as done
+                if self._finished(attempt):
+                    return  # did the work, then said so in prose: as good as done
                 self._nudge(attempt, response.text)
                 continue
             attempt.messages.append(Message(
@@ -173,7 +173,7 @@ class Worker:
             ))
             if await self._run_calls(attempt):
                 return
-        if not self._files_complete(attempt):
+        if not self._finished(attempt):
             raise AttemptStopped(
                 ErrorClass.CONTENT,
                 f"turn cap of {self.settings.turn_cap} reached before done; write your files "
@@ -229,6 +229,12 @@ class Worker:
 
     def _missing(self, task: Subtask) -> list[str]:
         return [f for f in task.owned_files if not (self.context.workdir / f).is_file()]
+
+    def _finished(self, attempt: _Attempt) -> bool:
+        """Work done without a ``done`` call: owned files complete, or a sink that acted."""
+        if not attempt.task.owned_files:
+            return attempt.tool_calls > 0  # the gates after the sink judge what it did
+        return self._files_complete(attempt)
 
     def _files_complete(self, attempt: _Attempt) -> bool:
         task = attempt.task

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
+from brain import TransientError, register_scheme
+from gym._errors import SwarmRejectedError
+from gym.config import GymConfig
 from gym.orchestrator import run_gym
 from ledger import EpisodeStatus, Ledger
 
@@ -26,31 +30,37 @@ def test_run_records_every_episode_with_graded_turns(fake_config, monkeypatch) -
             assert turns and turns[0].exit_code == 0
             dims = {g.dimension for g in ledger.grades(episode.id)}
             assert {"swarm", "checks", "diagnostics", "cluster"} <= dims
+        # `gym regress` rebuilds the config of a baseline run from the ledger
+        assert GymConfig.model_validate(ledger.run(run_id).config) == fake_config
     assert (Path(fake_config.gym_dir) / "runs" / run_id / "summary.json").is_file()
 
 
-def test_swarm_that_cannot_run_is_recorded_as_infra_error_not_failure(fake_config, monkeypatch):
+def test_swarm_rejecting_its_config_stops_the_run_as_infra_error(fake_config, monkeypatch):
     monkeypatch.setenv("FAKE_SWARM_MODE", "badconfig")
-    run_id = run_gym(fake_config.model_copy(update={"episodes": 1}), console=_quiet())
-    with Ledger.open(fake_config.gym_dir) as ledger:
-        (episode,) = ledger.episodes(run_id)
-        assert episode.status == EpisodeStatus.ERROR and episode.final_verdict is None
-        (turn,) = ledger.turns(episode.id)
+    config = fake_config.model_copy(update={"episodes": 4, "parallel": 1})
+    with pytest.raises(SwarmRejectedError, match="unknown knob"):
+        run_gym(config, console=_quiet())
+    with Ledger.open(config.gym_dir) as ledger:
+        (run,) = ledger.runs()
+        assert run.status.value == "failed"
+        first, *rest = ledger.episodes(run.id)
+        assert first.status == EpisodeStatus.ERROR and first.final_verdict is None
+        (turn,) = ledger.turns(first.id)
         assert turn.exit_code == 2
-        assert ledger.grades(episode.id) == []  # never graded as the swarm's failure
-        assert ledger.run(run_id).status.value == "failed"
+        assert ledger.grades(first.id) == []  # never graded as the swarm's failure
+        assert len(rest) == 3 and {e.status for e in rest} == {EpisodeStatus.INTERRUPTED}
 
 
 def test_fix_turn_spec_keeps_spec_verbatim_and_adds_visible_findings(fake_config, monkeypatch):
     monkeypatch.setenv("FAKE_SWARM_MODE", "broken")
-    config = fake_config.model_copy(update={"episodes": 1, "max_turns": 2})
+    config = fake_config.model_copy(update={"episodes": 1, "max_turns": 4})
     run_id = run_gym(config, console=_quiet())
     folder = Path(config.gym_dir) / "runs" / run_id / "episodes" / "000"
     with Ledger.open(config.gym_dir) as ledger:
         (episode,) = ledger.episodes(run_id)
         assert episode.final_verdict.value == "fail"
         moves = [t.move for t in ledger.turns(episode.id)]
-    assert moves == ["feature", "fix"]
+    assert moves == ["feature", "fix"]  # the fix changed nothing: the episode stops there
     spec = (folder / "turn-2-spec.md").read_text()
     head, _, body = spec.partition("PROJECT SPEC:\n")
     assert body.strip() == config_task_spec(config)
@@ -61,3 +71,37 @@ def config_task_spec(config) -> str:
     from verifier import load_task
 
     return load_task(Path(config.catalog_dir) / "greet").spec_for_stage(1)
+
+
+class _DownBrain:
+    """A brain that answers the start-up probe, then fails every request (a server that died)."""
+
+    def __init__(self, url: str, **_options) -> None:
+        self.url, self.model, self.calls = url, "down", 0
+
+    async def chat(self, request):
+        _DownBrain.calls += 1
+        raise TransientError("HTTP 503: model is unloaded")
+
+    async def probe(self) -> list[str]:
+        return ["down"]
+
+    async def aclose(self) -> None:
+        return None
+
+
+_DownBrain.calls = 0
+
+
+def test_brain_failing_after_retries_is_an_infra_error(fake_config, monkeypatch) -> None:
+    monkeypatch.setenv("FAKE_SWARM_MODE", "ok")
+    register_scheme("downbrain", _DownBrain)
+    config = fake_config.model_copy(update={"episodes": 1, "brain": "downbrain:x"})
+    run_id = run_gym(config, console=_quiet())
+    with Ledger.open(config.gym_dir) as ledger:
+        (episode,) = ledger.episodes(run_id)
+        assert episode.status == EpisodeStatus.ERROR and episode.final_verdict is None
+        assert ledger.turns(episode.id) == []  # the swarm never ran: nothing to blame it for
+    assert _DownBrain.calls >= 3  # retried before giving up
+    summary = (Path(config.gym_dir) / "runs" / run_id / "summary.json").read_text()
+    assert "brain failed to answer as the user" in summary or "infra_error" in summary

@@ -10,6 +10,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from gym.config import GymConfig
 from ledger import EpisodeStatus, Ledger, RunStatus
 
@@ -66,6 +68,7 @@ def _assert_each_episode_once(gym_dir: Path, run_id: str, expected: int) -> None
         assert ledger.run(run_id).status == RunStatus.FINISHED
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(fake_config) -> None:
     config = fake_config.model_copy(update={"episodes": 6, "max_turns": 2})
     proc = subprocess.Popen(_gym(config), env=_env("0.4"), stdout=subprocess.DEVNULL,
@@ -82,6 +85,7 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(fake_config) -
     _assert_each_episode_once(config.gym_dir, run_id, expected=6)
 
 
+@pytest.mark.slow
 def test_ctrl_c_records_the_interruption_and_resume_completes(fake_config) -> None:
     config = fake_config.model_copy(update={"episodes": 4, "max_turns": 2, "parallel": 1})
     proc = subprocess.Popen(_gym(config), env=_env("0.4"), stdout=subprocess.DEVNULL,

@@ -83,7 +83,7 @@ async def test_timeout_kills_the_whole_process_group(tmp_path, monkeypatch) -> N
     ("mode", "expected"),
     [("badconfig", "unknown knob"), ("crash", None), ("importerror", "died before starting")],
 )
-async def test_only_a_swarm_that_never_ran_is_an_infra_problem(tmp_path, monkeypatch, mode, expected):
+async def test_only_a_swarm_that_never_ran_is_infra(tmp_path, monkeypatch, mode, expected):
     monkeypatch.setenv("FAKE_SWARM_MODE", mode)
     call = _call(tmp_path)
     evidence = collect(await run_swarm(call), call.workdir)

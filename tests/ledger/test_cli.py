@@ -115,3 +115,17 @@ def test_export_refuses_unknown_format_and_binary_to_stdout(gym_dir):
     assert _run("ledger", "export", "--format", "xml", "--gym-dir", gym_dir).exit_code == 2
     result = _run("ledger", "export", "--format", "parquet", "--gym-dir", gym_dir)
     assert result.exit_code == 2 and "--out" in result.output
+
+
+def test_damaged_pages_inside_a_real_ledger_are_one_line_and_exit_2(gym_dir):
+    db = gym_dir / "ledger.sqlite"
+    Ledger.open(gym_dir).close()  # last connection closed: WAL checkpointed into the file
+    data = bytearray(db.read_bytes())
+    for offset in range(8192, len(data) - 4096, 4096):  # keep the header, ruin the pages
+        data[offset + 100:offset + 600] = b"\xff" * 500
+    db.write_bytes(bytes(data))
+    for command in (("ledger", "show"), ("report",), ("ledger", "export")):
+        result = _run(*command, "--gym-dir", gym_dir)
+        assert result.exit_code == 2, (command, result.output)
+        assert "malformed" in result.output
+        assert result.output.strip().count("\n") == 0

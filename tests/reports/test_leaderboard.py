@@ -47,6 +47,14 @@ def test_leaderboard_from_a_ledger_has_pass_k_and_dimension_means(ledger, run_wi
     assert strong.tier < weak.tier
 
 
+def test_pass_k_uses_the_tasks_that_were_repeated(ledger, run_with):
+    run_with(ledger, [True, False], model="m")  # task-0 passes, task-1 fails...
+    run_with(ledger, [True], model="m")  # ...and only task-0 is tried again
+    data = load(ledger)
+    [row] = leaderboard(data.runs, data.episodes, data.grades, "model")
+    assert (row.k, row.pass_k_tasks, row.pass_k) == (2, 1, 1.0)
+
+
 def test_incomplete_episodes_are_counted_but_not_scored(ledger, run_with):
     from ledger import EpisodeRecord
 

@@ -137,3 +137,18 @@ def test_artifact_links_are_relative_to_the_report(mixed, tmp_path):
 def test_an_empty_ledger_still_builds(ledger, tmp_path):
     summary = build_report(ledger, tmp_path / "r.html")
     assert summary.runs == 0 and summary.figures == 0
+
+
+def test_experiments_show_in_their_own_partition_with_arm_pass_rates(ledger, run_with, tmp_path):
+    from ledger import ExperimentRecord
+
+    a = run_with(ledger, [True, True, False, True], knobs={"worker.turn_cap": 20})
+    b = run_with(ledger, [True, False, False, False], knobs={"worker.turn_cap": 40})
+    ledger.record_experiment(ExperimentRecord(
+        name="turn-cap", arms={"A": a, "B": b}, knob_deltas={"worker.turn_cap": 40},
+        decision="reject <b>B</b>", statistics={"mcnemar_p": 0.25}))
+    ledger.record_experiment(ExperimentRecord(name="sim-only", simulated=True))
+    sections = _parse(build_report(ledger, tmp_path / "r.html").path.read_text()).text
+    assert "turn-cap" in sections["real"] and "sim-only" not in sections["real"]
+    assert "reject <b>B</b>" in sections["real"]  # escaped: shown as typed
+    assert "75%" in sections["real"] and "mcnemar_p: 0.25" in sections["real"]

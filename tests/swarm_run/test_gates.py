@@ -88,6 +88,22 @@ async def test_package_without_main_is_caught_as_no_entry_point(tmp_path: Path) 
     assert result.status is GateStatus.FAIL and "no_main" in codes(result)
 
 
+async def test_entry_without_help_that_exits_cleanly_is_not_a_crash(tmp_path: Path) -> None:
+    shell = ("import sys\n\nif sys.argv[1:]:\n    print('usage: python -m app', file=sys.stderr)"
+             "\n    sys.exit(2)\nfor line in sys.stdin:\n    print(line.upper(), end='')\n")
+    root = tree(tmp_path, {"app/__init__.py": "", "app/__main__.py": shell})
+    result = await smoke(root)
+    assert result.status is GateStatus.PASS and result.steps[-1]["step"] == "entry"
+
+
+async def test_entry_that_raises_is_an_entry_crash_at_its_line(tmp_path: Path) -> None:
+    crashing = "x = 1\nraise SystemError('boom')\n"
+    root = tree(tmp_path, {"app/__init__.py": "", "app/__main__.py": crashing})
+    result = await smoke(root)
+    crash = next(f for f in result.findings if f.code == "entry_crash")
+    assert (crash.file, crash.line) == ("app/__main__.py", 2) and "boom" in crash.detail
+
+
 @pytest.mark.slow
 async def test_missing_pytest_is_inconclusive_not_red(tmp_path: Path) -> None:
     # `-S` skips site-packages: the sandbox's interpreter then has no pytest
@@ -172,3 +188,25 @@ async def test_false_green_stray_root_module_makes_suite_pass_but_entry_crashes(
     gates = {"smoke": result.as_dict(), "review": {"status": "fail" if review else "pass"}}
     assert honest_status(_outcome(), gates)[0] is RunStatus.FAILED
     assert Recorder  # the sink protocol is exercised in the e2e tests
+
+
+def test_sink_is_briefed_with_judge_verdicts_and_new_reviewer_findings(tmp_path: Path) -> None:
+    from swarm.events import EventLog
+    from swarm.gates import GateRunner
+    from swarm.knobs import Knobs
+    from swarm.protocols import Subtask
+    from swarm.worker import WorkerContext
+
+    root = tree(tmp_path, CLEAN)
+    events = EventLog(None)
+    gates = GateRunner(root, "run it: python -m app 1 2", Knobs(), events)
+    gates.snapshot()
+    (root / "app/core.py").write_text("def add(a: int, b: int) -> int:\n    ...\n")
+    events.emit("judge_verdict", task_id="core", verdict="looping", reason="files unchanged")
+    sink = Subtask(id="integrate-verify", description="verify", deps=("core",))
+    context = WorkerContext(workdir=root, spec="s", sink_briefing=gates.sink_briefing)
+    briefing = context.findings_for(sink)
+    assert "app/core.py:1 stub_body" in briefing
+    assert "core: judge looping (files unchanged)" in briefing
+    plain = Subtask(id="core", description="c", owned_files=("app/core.py",))
+    assert context.findings_for(plain) == ""

@@ -143,3 +143,12 @@ async def test_clarify_times_out_without_answers(tmp_path: Path) -> None:
     events = Recorder()
     answers = await ask_user(tmp_path, [], 0.1, timeout_s=0.1, poll_s=0.02, events=events)
     assert answers == [] and events.named("clarify_timeout")
+
+
+async def test_a_transient_planner_failure_moves_to_the_next_node() -> None:
+    from brain.sim import Fault, FaultKind
+
+    down = scripted([Fault(FaultKind.HTTP_ERROR, status=503)])
+    planner = Planner([down, _planner_node([WIDE])], Knobs(), Recorder(), workers=2)
+    outcome = await planner.plan("PROJECT")
+    assert outcome.scores[0].valid and len(down.policy.requests) == 1

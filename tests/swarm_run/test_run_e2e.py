@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from swarmrun_support import COMPETENT3, catalog_task, heavy_spec_tasks, read_log
+from swarmrun_support import COMPETENT3, PRIMARY, catalog_task, heavy_spec_tasks, read_log
 from typer.testing import CliRunner
 
 from swarm.cli import app
@@ -32,13 +32,14 @@ def visible_command_checks(task: Task):
 
 
 def test_competent_fleet_builds_a_heavy_spec_app_whose_command_checks_pass(tmp_path: Path):
-    task = catalog_task(heavy_spec_tasks()[0])
+    task = catalog_task(PRIMARY)
     work = tmp_path / "work"
     result = swarm_run(spec_file(tmp_path, task), work, COMPETENT3, *FAST)
     report = json.loads(result.stdout)
     assert result.exit_code == 0, result.output
     assert report["status"] == "done" and report["failed"] == 0
     assert {t["task_id"] for t in report["tasks"]} >= {"integrate-verify"}
+    assert report["knobs"]["worker.turn_cap"] == 40 and report["knobs"]["gates.smoke"] is False
     check = next(c for c in visible_command_checks(task) if c.expect_stdout is not None)
     ran = sandbox.run(check.cmd, workdir=work, stdin=check.stdin, timeout_s=30)
     assert ran.exit_code == check.expect_exit, ran.stderr
@@ -72,7 +73,7 @@ def _tree(root: Path) -> dict[str, str]:
 def test_same_pipeline_runs_over_http_and_in_process_with_identical_results(tmp_path: Path):
     from brain.sim import SimServer
 
-    task = catalog_task(heavy_spec_tasks()[0])
+    task = catalog_task(PRIMARY)
     spec = spec_file(tmp_path, task)
     local = swarm_run(spec, tmp_path / "local", COMPETENT3, *FAST)
     with SimServer(profile="competent", time_scale=0.0) as server:
@@ -94,7 +95,7 @@ def _retries(events: list[dict]) -> list[dict]:
 ])
 def test_misbehaving_node_run_finishes_with_retries_noted_and_an_honest_report(
         tmp_path: Path, profile: str, note: str):
-    task = catalog_task(heavy_spec_tasks()[0])
+    task = catalog_task(PRIMARY)
     work = tmp_path / "work"
     fleet = f"sim:{profile}?time_scale=0,sim:competent?time_scale=0"
     result = swarm_run(spec_file(tmp_path, task), work, fleet, *FAST)
@@ -112,7 +113,7 @@ def test_misbehaving_node_run_finishes_with_retries_noted_and_an_honest_report(
 
 
 def _drift_run(tmp_path: Path, contracts: bool):
-    task = catalog_task(heavy_spec_tasks()[0])
+    task = catalog_task(PRIMARY)
     work = tmp_path / f"contracts-{contracts}"
     result = swarm_run(spec_file(tmp_path, task), work, "sim:drifter?time_scale=0",
                        "--knob", f"contracts.enabled={str(contracts).lower()}",
@@ -134,7 +135,7 @@ def test_drifter_breaks_the_app_without_contracts_and_not_with_them(tmp_path: Pa
 
 @pytest.mark.slow
 def test_stubber_stubs_are_found_by_the_gates_and_repaired_into_a_working_app(tmp_path: Path):
-    task = catalog_task(heavy_spec_tasks()[0])
+    task = catalog_task(PRIMARY)
     work = tmp_path / "work"
     fleet = "sim:stubber?time_scale=0,sim:competent?time_scale=0"
     result = swarm_run(spec_file(tmp_path, task), work, fleet)
@@ -155,7 +156,7 @@ def test_stubber_stubs_are_found_by_the_gates_and_repaired_into_a_working_app(tm
 
 @pytest.mark.slow
 def test_a_slow_but_working_node_is_not_killed_into_a_failed_run(tmp_path: Path):
-    task = catalog_task(heavy_spec_tasks()[0])
+    task = catalog_task(PRIMARY)
     work = tmp_path / "work"
     # the judge looks every 50 ms; the slow node answers at a fifth of modelled speed
     result = swarm_run(spec_file(tmp_path, task), work, "sim:slow?time_scale=0.01",
@@ -181,7 +182,7 @@ def test_low_confidence_asks_and_passes_answers_verbatim_to_every_worker(tmp_pat
 
     register_scheme("recsim", lambda url, **o: Recording.from_url(url.replace("recsim:", "sim:"),
                                                                   **o))
-    task = catalog_task(heavy_spec_tasks()[0])
+    task = catalog_task(PRIMARY)
     work = tmp_path / "work"
     (work / ".swarm").mkdir(parents=True)
     answer = "Keep every number with exactly 2 decimals, as the spec says."

@@ -80,10 +80,10 @@ def test_unknown_knob_is_bad_input(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sigterm_writes_run_finished_interrupted_and_exits_130(tmp_path: Path) -> None:
-    from swarmrun_support import catalog_task, heavy_spec_tasks
+    from swarmrun_support import PRIMARY, catalog_task
 
     spec = tmp_path / "spec.md"
-    spec.write_text(catalog_task(heavy_spec_tasks()[0]).spec)
+    spec.write_text(catalog_task(PRIMARY).spec)
     work = tmp_path / "work"
     # time_scale=0.1: modelled latency keeps the run busy for seconds, so it is mid-task
     proc = subprocess.Popen(
@@ -119,9 +119,9 @@ def test_timeout_ends_the_run_failed_with_the_reason_logged(tmp_path: Path) -> N
 
 def test_report_is_rebuilt_from_the_event_log(tmp_path: Path) -> None:
     spec = tmp_path / "spec.md"
-    from swarmrun_support import catalog_task, heavy_spec_tasks
+    from swarmrun_support import PRIMARY, catalog_task
 
-    spec.write_text(catalog_task(heavy_spec_tasks()[0]).spec)
+    spec.write_text(catalog_task(PRIMARY).spec)
     work = tmp_path / "w"
     live = invoke("run", "--spec", str(spec), "--workdir", str(work), "--fleet", COMPETENT3,
                   "--output-format", "json", "--knob", "gates.smoke=false",

@@ -158,3 +158,47 @@ def test_task_without_seed_or_reference_protects_nothing(tmp_path: Path) -> None
     tree = prepare(work, task, 1)
     assert tree.tampered == []
     tree.close()
+
+
+def test_special_files_left_in_the_workdir_do_not_block_grading(
+    reference_copy: Path, greet_task
+) -> None:
+    import os
+
+    os.mkfifo(reference_copy / "pipe")
+    tree = prepare(reference_copy, greet_task, 1)
+    try:
+        assert not (tree.root / "pipe").exists()
+        assert (tree.root / "greet/core.py").is_file()
+    finally:
+        tree.close()
+
+
+def test_protected_file_the_swarm_never_had_is_replaced_silently(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(Path(__file__).parent / "fixtures/greet", tmp_path / "task"))
+    shutil.rmtree(root / "seed")
+    task = load_task(root)
+    work = Path(shutil.copytree(root / "reference", tmp_path / "work"))
+    (work / "tests/test_contract.py").write_text("def test_mine():\n    assert True\n")
+    tree = prepare(work, task, 1)
+    try:
+        assert tree.tampered == []
+        assert "Hello, Ada!" in (tree.root / "tests/test_contract.py").read_text()
+    finally:
+        tree.close()
+
+
+def test_symlinked_directory_cannot_redirect_the_restore(
+    tmp_path: Path, reference_copy: Path, greet_task
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(reference_copy / "tests")
+    (reference_copy / "tests").symlink_to(outside, target_is_directory=True)
+    tree = prepare(reference_copy, greet_task, 1)
+    try:
+        assert list(outside.iterdir()) == []
+        assert not (tree.root / "tests").is_symlink()
+        assert [f.code for f in tree.tampered] == ["tampered"]
+    finally:
+        tree.close()

@@ -261,3 +261,19 @@ def test_salvaged_tasks_count_as_done(reference_copy: Path, greet_task) -> None:
     grade = grade_workdir(reference_copy, greet_task, report=data)
     assert grade.dimensions["swarm"].findings == []
     assert grade.verdict is Verdict.PASS
+
+
+def test_owned_files_default_to_the_plan_in_the_event_log(
+    reference_copy: Path, greet_task, tmp_path: Path
+) -> None:
+    owned = ["greet/__init__.py", "greet/core.py", "greet/__main__.py"]
+    log = tmp_path / "run-r.jsonl"
+    log.write_text(
+        json.dumps({"event": "plan_loaded", "tasks": [{"id": "a", "owned_files": owned}]})
+    )
+    (reference_copy / "try_it.py").write_text("print(1)\n")
+    grade = grade_workdir(reference_copy, greet_task, events_path=log)
+    litter = [
+        f.file for f in grade.dimensions["diagnostics"].findings if f.code == "scratch_litter"
+    ]
+    assert litter == ["try_it.py"]  # the protected test file is given, not litter

@@ -225,3 +225,16 @@ def test_background_child_does_not_delay_a_finished_command(tmp_path: Path, leve
     assert result.ok and result.stdout == "started\n"
     assert result.elapsed_ms < 3000
     assert processes_with(token) == []
+
+
+@pytest.mark.skipif(DETECTED != "bwrap", reason="needs bubblewrap")
+def test_bwrap_hides_tmp_neighbours_and_the_home_directory(tmp_path: Path, monkeypatch) -> None:
+    home = tmp_path / "home"
+    (home / ".config").mkdir(parents=True)
+    (home / ".config" / "token.txt").write_text("secret")
+    monkeypatch.setenv("HOME", str(home))
+    work = tmp_path / "work"
+    work.mkdir()
+    result = sandbox.run(f"ls -A {home}; cat {home}/.config/token.txt", workdir=work)
+    assert "secret" not in result.stdout and "token.txt" not in result.stdout
+    assert result.exit_code != 0

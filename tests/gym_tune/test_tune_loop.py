@@ -1,0 +1,119 @@
+"""The tuning loop: arms, ledger records, adoption and the knob file.
+
+The arms here are recorded straight into a real ledger by a stand-in for the orchestrator
+whose outcomes depend on the knobs it is given, so the loop's bookkeeping can be checked
+against known effects in a second; tests/gym_tune/test_tune_e2e.py runs the real thing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from tune_support import episodes, write_arm
+
+from gym._errors import GymConfigError
+from gym.config import GymConfig, read_toml
+from gym.tweaker import TuneOptions, arm_config, paired_config, tune
+from ledger import Ledger
+from swarm.knobs import load_knob_file
+
+BASELINE = [False] * 10 + [True] * 4
+
+
+class Arms:
+    """Records each arm it is asked to run; ``gates.review=false`` makes every episode pass."""
+
+    def __init__(self, helps: str = "gates.review=false"):
+        self.helps = helps
+        self.calls: list[list[str]] = []
+
+    def __call__(self, config: GymConfig) -> str:
+        self.calls.append(list(config.knobs))
+        passes = [True] * len(BASELINE) if self.helps in config.knobs else BASELINE
+        with Ledger.open(config.gym_dir) as ledger:
+            return write_arm(ledger, episodes(passes), knobs=dict(k.split("=") for k in
+                                                                  config.knobs))
+
+
+@pytest.fixture
+def base(tmp_path):
+    return GymConfig(suite="smoke", gym_dir=tmp_path / ".gym", knobs=["worker.turn_cap=30"])
+
+
+@pytest.mark.slow  # two experiments: two full paired comparisons (~5 s on a busy machine)
+def test_an_effective_change_is_adopted_and_the_next_arm_builds_on_it(base):
+    arms = Arms()
+    seen = []
+    result = tune(base, TuneOptions(candidates=["gates.review", "scheduler.policy"]),
+                  run_arm=arms, on_experiment=seen.append)
+    # A, then B = A + one change; after adoption the next B builds on the adopted set
+    assert arms.calls == [
+        ["worker.turn_cap=30"],
+        ["gates.review=false", "worker.turn_cap=30"],
+        ["gates.review=false", "scheduler.policy=fanout", "worker.turn_cap=30"],
+    ]
+    assert [e.decision.outcome for e in result.experiments] == ["adopt", "inconclusive"]
+    assert seen == result.experiments
+    second = result.experiments[1]
+    assert second.run_a == result.experiments[0].run_b  # the adopted arm is the new baseline
+    assert result.knobs == {"worker.turn_cap": 30, "gates.review": False}
+    assert load_knob_file(result.knob_file) == result.knobs
+    assert result.knob_file == base.gym_dir / "tuned-knobs.toml"
+
+
+def test_experiments_land_in_the_ledger_with_arms_deltas_and_statistics(base):
+    result = tune(base, TuneOptions(candidates=["gates.review"]), run_arm=Arms())
+    with Ledger.open(base.gym_dir) as ledger:
+        (recorded,) = ledger.experiments()
+    done = result.experiments[0]
+    assert recorded.id == done.experiment_id
+    assert recorded.arms == {"A": done.run_a, "B": done.run_b}
+    assert recorded.knob_deltas == {"gates.review": False}
+    assert recorded.decision == "adopt" and recorded.simulated
+    assert recorded.statistics["pairs"] == 14
+    assert recorded.statistics["proposed_by"] == "fallback"  # the sim brain's filler is refused
+    assert recorded.statistics["replaces"] == "gates.review=True"
+
+
+def test_nothing_adopted_writes_no_knob_file(base):
+    result = tune(base, TuneOptions(candidates=["scheduler.policy"]), run_arm=Arms())
+    assert [e.decision.outcome for e in result.experiments] == ["inconclusive"]
+    assert result.knob_file is None
+    assert not (base.gym_dir / "tuned-knobs.toml").exists()
+
+
+def test_the_knob_file_is_also_a_valid_gym_toml(base, tmp_path):
+    out = tmp_path / "tuned.toml"
+    tune(base, TuneOptions(candidates=["gates.review"], out=out), run_arm=Arms())
+    text = out.read_text()
+    assert text.startswith("# Knobs adopted by `gym tune`")
+    assert tomllib.loads(text)["knobs"] == {"gates.review": False, "worker.turn_cap": 30}
+    assert sorted(read_toml(out)["knobs"]) == ["gates.review=false", "worker.turn_cap=30"]
+
+
+def test_the_session_stops_when_every_change_in_scope_was_tried(base):
+    arms = Arms(helps="nothing")
+    result = tune(base, TuneOptions(candidates=["gates.review"], experiments=5), run_arm=arms)
+    assert len(result.experiments) == 1 and len(arms.calls) == 2
+
+
+def test_bad_scope_is_refused_before_any_arm_runs(base):
+    arms = Arms()
+    with pytest.raises(GymConfigError, match="mcp.servers"):
+        tune(base, TuneOptions(candidates=["mcp.servers"]), run_arm=arms)
+    with pytest.raises(GymConfigError, match="unknown knob"):
+        tune(base.model_copy(update={"knobs": ["no.such=1"]}), TuneOptions(), run_arm=arms)
+    assert arms.calls == []
+
+
+def test_sampled_arms_share_their_plan_and_leave_out_continue_existing(tmp_path):
+    base = GymConfig(gym_dir=tmp_path, seed=7)
+    shared = paired_config(base, 12)
+    assert shared.episodes == 12 and shared.archetype_weights["continue-existing"] == 0
+    a, b = arm_config(shared, {}), arm_config(shared, {"scheduler.policy": "fanout"})
+    assert a.model_dump(exclude={"knobs"}) == b.model_dump(exclude={"knobs"})
+    with pytest.raises(GymConfigError, match="use --suite"):
+        paired_config(base.model_copy(update={"archetype": "continue-existing"}), 12)
+    with pytest.raises(GymConfigError, match="fixes its own episodes"):
+        paired_config(base.model_copy(update={"suite": "smoke"}), 12)
