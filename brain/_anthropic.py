@@ -241,8 +241,8 @@ class AnthropicTransport:
             params["system"] = system
         if tools:
             params["tools"] = tools_to_anthropic(tools)
-        if request.temperature is not None:
-            params["temperature"] = request.temperature
+        # No temperature: the Messages API of anthropic>=2 no longer takes one (sampling is
+        # the model's own), and sending it is a TypeError before any request is made.
         return params
 
     async def _create(self, request: ChatRequest) -> ChatResponse:

@@ -12,6 +12,7 @@ import contextlib
 import json
 from importlib.resources import files
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -20,6 +21,11 @@ from brain import BrainError, Transport, transport_for
 from verifier import Grade, Task, TaskError, VerifierError
 from verifier._evidence import latest_event_log, read_report
 from verifier._text import clean
+
+CatalogOpt = Annotated[Path | None, typer.Option(help="Catalog directory (default: built-in).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+EVENTS_HELP = "The swarm's JSONL event log (default: newest WORKDIR/.swarm/run-*.jsonl)."
+JUDGE_HELP = "Judge brain URL, e.g. sim:competent or anthropic:MODEL (default: no judge)."
 
 tasks_app = typer.Typer(
     help="The task catalog: list tasks, self-test them against controls.", no_args_is_help=True
@@ -47,8 +53,8 @@ def _load_catalog(catalog: Path | None) -> tuple[list[Task], list[str]]:
 
 @tasks_app.command("list")
 def list_tasks(
-    catalog: Path | None = typer.Option(None, help="Catalog directory (default: built-in)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    catalog: CatalogOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """List the catalog's tasks with archetype, difficulty, stages and controls."""
     tasks, errors = _load_catalog(catalog)
@@ -97,9 +103,9 @@ def _print_self_test(result: verifier.SelfTestResult) -> None:
 
 @tasks_app.command("check")
 def check_tasks(
-    ids: list[str] = typer.Argument(None, help="Task ids (default: every task)."),
-    catalog: Path | None = typer.Option(None, help="Catalog directory (default: built-in)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ids: Annotated[list[str] | None, typer.Argument(help="Task ids (default: all).")] = None,
+    catalog: CatalogOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Self-test tasks: references must pass, each broken control must fail its dimension."""
     tasks, errors = _load_catalog(catalog)
@@ -164,19 +170,17 @@ def _close(judge: Transport | None) -> None:
 
 
 def verify(
-    workdir: Path = typer.Argument(..., help="The produced app's directory."),
-    task: str = typer.Option(..., "--task", help="Task directory, or a catalog task id."),
-    stage: int = typer.Option(1, help="Stage to grade at (1 = the opening spec)."),
-    report: Path | None = typer.Option(None, help="The swarm's report JSON (contract 2)."),
-    events: Path | None = typer.Option(
-        None, help="The swarm's JSONL event log (default: newest WORKDIR/.swarm/run-*.jsonl)."
-    ),
-    no_judge: bool = typer.Option(False, "--no-judge", help="Skip the AI judge."),
-    judge: str | None = typer.Option(
-        None, help="Judge brain URL, e.g. sim:competent or anthropic:MODEL (default: no judge)."
-    ),
-    catalog: Path | None = typer.Option(None, help="Catalog for a task given by id."),
-    as_json: bool = typer.Option(False, "--json", help="Print the grade as JSON."),
+    workdir: Annotated[Path, typer.Argument(help="The produced app's directory.")],
+    task: Annotated[str, typer.Option("--task", help="Task directory, or a catalog task id.")],
+    stage: Annotated[int, typer.Option(help="Stage to grade at (1 = the opening spec).")] = 1,
+    report: Annotated[
+        Path | None, typer.Option(help="The swarm's report JSON (contract 2).")
+    ] = None,
+    events: Annotated[Path | None, typer.Option(help=EVENTS_HELP)] = None,
+    no_judge: Annotated[bool, typer.Option("--no-judge", help="Skip the AI judge.")] = False,
+    judge: Annotated[str | None, typer.Option(help=JUDGE_HELP)] = None,
+    catalog: Annotated[Path | None, typer.Option(help="Catalog for a task given by id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the grade as JSON.")] = False,
 ) -> None:
     """Grade WORKDIR on seven dimensions; exit 0 pass, 1 not pass, 2 bad usage."""
     transport: Transport | None = None

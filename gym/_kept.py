@@ -1,6 +1,6 @@
 """Green apps kept for continue-existing episodes.
 
-When an episode ends green, its produced tree is kept under
+When a turn is graded green below the task's last stage, its produced tree is kept under
 ``<gym_dir>/kept/<sim|real>/<task>/stage-<n>/<key>/`` so a later continue-existing
 episode can start from it and ask for the task's next stage. Simulated and real
 apps are kept apart: a simulator's output never seeds a real-model episode.

@@ -12,7 +12,8 @@ The decision rule (alpha = 0.05):
   never below the exact sign test's floor for that many pairs: see :func:`sign_floor`),
   Holm-adjusted together;
 - **guards** — every deterministic dimension (swarm, checks, diagnostics, cluster) as the
-  paired comparison tests it (pass/fail and score, Holm-adjusted over that family).
+  reports' paired comparison tests it (pass/fail and score, Holm-adjusted over that
+  family), score p-values held to the same sign-test floor.
 
 *reject* when a primary endpoint is significantly worse or a deterministic dimension
 regressed significantly. *adopt* only when a primary endpoint is significantly better

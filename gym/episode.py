@@ -115,16 +115,24 @@ async def run_episode(plan: EpisodePlan, ctx: EpisodeContext) -> EpisodeResult:
         result.elapsed_s = time.monotonic() - started
     _close(ctx, result)
     if setup is not None:
-        await _keep(ctx, setup, result)
+        await _store_tree(ctx, setup)
     return result
 
 
-async def _keep(ctx: EpisodeContext, setup: TurnSetup, result: EpisodeResult) -> None:
-    """Store the final tree as an artifact; keep it for continue-existing when green."""
+async def _store_tree(ctx: EpisodeContext, setup: TurnSetup) -> None:
+    """Store the final tree as an artifact of the episode."""
     await asyncio.to_thread(ctx.ledger.store_artifact, setup.episode_id, setup.workdir, "tree")
-    if result.outcome == Outcome.PASS and ctx.kept is not None:
+
+
+async def _keep_if_green(ctx: EpisodeContext, setup: TurnSetup, turn: TurnResult) -> None:
+    """Keep a green app with a stage still ahead: a later continue-existing episode asks
+    for that stage on top of it (a green final stage has nothing left to continue)."""
+    grade = turn.grade
+    if ctx.kept is None or grade is None or grade.verdict != Verdict.PASS:
+        return
+    if turn.stage < setup.task.max_stage:
         await asyncio.to_thread(
-            ctx.kept.keep, result.task, result.final_stage, setup.workdir, result.episode_id
+            ctx.kept.keep, setup.task.id, turn.stage, setup.workdir, setup.episode_id
         )
 
 
@@ -167,6 +175,7 @@ async def _play(
         result.turns = turn
         result.swarm_s += last.timings.get("swarm_s", 0.0)
         result.grade_s += last.timings.get("grade_s", 0.0)
+        await _keep_if_green(ctx, setup, last)
         if _no_progress(previous, last):
             result.note = "stopped: a fix turn changed nothing"
             break

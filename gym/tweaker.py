@@ -12,9 +12,9 @@ One tuning session::
 The adopted knob set is written to a TOML knob file (``[knobs]`` table) that
 ``swarm run --knob-file`` reads and that can be pasted into ``gym.toml``; it is never
 applied by itself. Episodes are paired by construction: a ``--suite`` fixes tasks, personas
-and seeds; without one, both arms draw the same plans from the same seed, and
-continue-existing is left out because it starts from apps kept by earlier episodes (arm B
-would start where arm A left off).
+and seeds; without one (simulated brain only: a real brain invents a new task per episode),
+both arms draw the same plans from the same seed, and continue-existing is left out
+because it starts from apps kept by earlier episodes (arm B would start where A left off).
 """
 
 from __future__ import annotations
@@ -41,13 +41,20 @@ from gym._tune_decide import (
     statistics,
 )
 from gym._tune_propose import KnobProposal, Proposal, ask_brain, choose
-from gym._tune_space import KnobDomain, baseline_values, knob_args, tunable_space
+from gym._tune_space import (
+    KnobDomain,
+    ScopeError,
+    baseline_values,
+    knob_args,
+    tunable_space,
+)
 from gym.config import GymConfig
 from ledger import ExperimentRecord, Ledger
 from reports import ComparisonError
 from verifier import Archetype
 
-__all__ = ["ExperimentResult", "KnobProposal", "TuneOptions", "TuneResult", "tune"]
+__all__ = ["TUNED_FILE", "ExperimentResult", "KnobProposal", "ScopeError", "TuneOptions",
+           "TuneResult", "arm_config", "paired_config", "tune", "write_knob_file"]
 
 #: Where the adopted knob set goes, relative to the gym dir, unless ``--out`` says otherwise.
 TUNED_FILE = "tuned-knobs.toml"
@@ -106,6 +113,9 @@ def paired_config(base: GymConfig, episodes_per_arm: int | None) -> GymConfig:
             raise GymConfigError("--episodes-per-arm sizes a sampled experiment; "
                                  f"suite {base.suite} fixes its own episodes")
         return base
+    if not parse_node_spec(base.brain).simulated:
+        raise GymConfigError("a real brain invents a new task for every episode, so the arms "
+                             "would not pair; use --suite")
     if base.archetype == Archetype.CONTINUE_EXISTING.value:
         raise GymConfigError("continue-existing episodes start from apps kept by earlier "
                              "episodes, so the arms would not be paired; use --suite")

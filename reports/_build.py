@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from ledger import Ledger, LedgerError
@@ -43,6 +44,15 @@ class ExperimentRow:
 
 
 @dataclass
+class Board:
+    """The leaderboard of one suite: only runs of the same task set are ranked together."""
+
+    suite: str
+    rows: list[LeaderRow]
+    figure: figs.Figure | None = None
+
+
+@dataclass
 class Partition:
     """Every comparison section for one side of the real / simulated divide."""
 
@@ -51,7 +61,7 @@ class Partition:
     simulated: bool
     runs: int
     episodes: int
-    leaderboard: list[LeaderRow]
+    boards: list[Board]
     dimensions: list[str]
     breakdowns: list[Breakdown]
     trend: list[TrendPoint]
@@ -123,11 +133,11 @@ def _partition(data: ReportData, simulated: bool, group_by: str) -> Partition:
     key = "sim" if simulated else "real"
     title = ("Simulated runs (offline simulator; not comparable with real models)"
              if simulated else "Real models")
-    board = leaderboard(part.runs, part.episodes, part.grades, group_by)
-    dims = sorted({d for row in board for d in row.dims}, key=_dim_index)
+    boards = _boards(part, group_by, key)
+    dims = sorted({d for b in boards for row in b.rows for d in row.dims}, key=_dim_index)
     result = Partition(
         key=key, title=title, simulated=simulated, runs=len(part.runs),
-        episodes=len(part.episodes), leaderboard=board, dimensions=dims,
+        episodes=len(part.episodes), boards=boards, dimensions=dims,
         breakdowns=[breakdown(part.grades, part.episodes, by) for by in ("archetype", "persona")],
         trend=trend(part.runs, part.episodes, group_by),
         honesty=honesty(part.turns, part.grade_sets, part.runs, group_by),
@@ -137,14 +147,27 @@ def _partition(data: ReportData, simulated: bool, group_by: str) -> Partition:
     return result
 
 
+def _boards(part: ReportData, group_by: str, key: str) -> list[Board]:
+    """One leaderboard per suite ('' = ad hoc runs): different task sets are never ranked."""
+    boards = []
+    for n, suite in enumerate(sorted(set(part.runs.suite))):
+        runs = part.runs[part.runs.suite == suite]
+        sub = part.restrict(list(runs.run_id))
+        rows = leaderboard(sub.runs, sub.episodes, sub.grades, group_by)
+        figure = figs.leaderboard_figure(f"{key}-leaderboard-{n}", rows) if rows else None
+        boards.append(Board(suite or "(ad hoc runs)", rows, figure))
+    return boards
+
+
 def _dim_index(name: str) -> tuple[int, str]:
     return (DIMENSIONS.index(name) if name in DIMENSIONS else len(DIMENSIONS), name)
 
 
 def _partition_figures(p: Partition) -> dict[str, figs.Figure]:
     out: dict[str, figs.Figure] = {}
-    if p.leaderboard:
-        out["leaderboard"] = figs.leaderboard_figure(f"{p.key}-leaderboard", p.leaderboard)
+    for n, board in enumerate(p.boards):
+        if board.figure is not None:
+            out[f"leaderboard-{n}"] = board.figure
     for b in p.breakdowns:
         if b.groups:
             out[b.by] = figs.breakdown_figure(f"{p.key}-{b.by}", b)
@@ -188,7 +211,7 @@ def _timeline(ledger: Ledger, data: ReportData,
     row = events.iloc[-1]
     sim = _episode_simulated(data, row.episode_id)
     ref = next(a for a in ledger.artifacts(row.episode_id, kind="events") if a.path == row.path)
-    turn_no = None if row.turn != row.turn else int(row.turn)  # NaN check without numpy
+    turn_no = None if pd.isna(row.turn) else int(row.turn)
     try:
         return read_timeline(ledger.artifact_path(ref), row.episode_id, turn_no), sim
     except (LedgerError, OSError) as exc:  # a tampered or missing log: say so, keep the report

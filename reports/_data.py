@@ -44,7 +44,7 @@ _GRADE_SETS = (
 )
 _ARTIFACTS = (
     "SELECT a.episode_id, e.run_id, a.turn, a.kind, a.path, a.sha256, a.size"
-    " FROM artifacts a JOIN episodes e ON e.id = a.episode_id"
+    " FROM artifacts a JOIN episodes e ON e.id = a.episode_id ORDER BY a.id"
 )
 _FINDINGS = "SELECT episode_id, turn, dimension, findings FROM current_grades WHERE episode_id IN"
 _EXPERIMENTS = "SELECT id, name, recorded_at, decision, simulated, record FROM current_experiments"

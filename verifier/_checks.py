@@ -227,23 +227,18 @@ async def run_suite(
 ) -> CheckResult:
     """Run pytest on ``target`` in ``workdir``; no tests collected counts as inconclusive.
 
-    Plugin autoloading is off (the apps are pure stdlib). ``--confcutdir`` keeps a
-    conftest.py the swarm wrote above the target from rewriting the hidden tests, and
-    ``-o addopts=`` drops options from the app's own config.
+    Plugin autoloading is off (the apps are pure stdlib). For hidden tests the config is
+    the hidden suite's own ``pytest.ini`` (an empty one when it ships none) and
+    ``--confcutdir`` stops at it, so a conftest.py or pytest config the swarm wrote cannot
+    skip or rewrite them; ``-o addopts=`` drops options from the app's own config.
     """
-    cmd = [
-        "python",
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-o",
-        "addopts=",
-        "--confcutdir",
-        target,
-        target,
-    ]
+    cmd = ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
+    if hidden:
+        ini = workdir / target / "pytest.ini"
+        if not ini.exists():
+            ini.write_text("[pytest]\n", encoding="utf-8")
+        cmd += ["-c", f"{target}/pytest.ini", "--rootdir", "."]
+    cmd += ["--confcutdir", target, target]
     # Catalog apps are pure stdlib: third-party plugins would only double pytest's start-up.
     env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     result = await sandbox.run_async(cmd, workdir=workdir, timeout_s=timeout_s, env=env)

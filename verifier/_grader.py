@@ -39,10 +39,9 @@ def dimension_passes(name: str, grade: DimensionGrade) -> bool:
     """Whether a deterministic dimension counts as passed for the verdict (see above)."""
     if grade.status is Status.PASS:
         return True
-    no_evidence = all(f.code in NO_EVIDENCE_CODES for f in grade.findings) and grade.findings
-    return (
-        name in ("swarm", "cluster") and grade.status is Status.INCONCLUSIVE and bool(no_evidence)
-    )
+    codes = {f.code for f in grade.findings}
+    lacks_evidence = bool(codes) and codes <= NO_EVIDENCE_CODES
+    return name in ("swarm", "cluster") and grade.status is Status.INCONCLUSIVE and lacks_evidence
 
 
 def verdict_for(dimensions: dict[str, DimensionGrade]) -> Verdict:

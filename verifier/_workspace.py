@@ -2,8 +2,8 @@
 
 Grading never mutates the swarm's workdir. Protected files (hidden tests and the like) are
 restored in the copy from pristine (``seed/``, else the stage's ``reference/``); one the
-swarm was given in ``seed/`` and changed or deleted is reported as ``tampered``. Each check then runs
-in its own fresh copy so checks cannot contaminate each other.
+swarm was given in ``seed/`` and changed or deleted is reported as ``tampered``. Each
+check then runs in its own fresh copy so checks cannot contaminate each other.
 """
 
 from __future__ import annotations

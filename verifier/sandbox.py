@@ -8,9 +8,9 @@
   (a pids cgroup when the harness is root and one is writable, else ``RLIMIT_NPROC``,
   which the kernel enforces only for non-root users);
 - no network: bubblewrap (``--unshare-net``; the file system read-only, with an empty
-  /tmp and an empty home directory so dotfiles and keys stay unseen) when it works here, else a new network
-  namespace via ``unshare``, else none (isolation ``"rlimits"``); the level used is
-  reported in :attr:`SandboxResult.isolation`;
+  /tmp and an empty home directory so dotfiles and keys stay unseen) when it works here,
+  else a new network namespace via ``unshare``, else none (isolation ``"rlimits"``); the
+  level used is reported in :attr:`SandboxResult.isolation`;
 - a scrubbed environment: no parent variable whose name contains KEY, TOKEN, SECRET,
   PASSWORD or CREDENTIAL, a fresh temporary HOME and TMPDIR, the harness interpreter's
   directory first on PATH (so ``python`` is ``sys.executable`` and its venv);

@@ -70,9 +70,13 @@ _CURRENT_TITLE = "CURRENT FILES:\nYour owned files already exist; change them as
     "asks and write each back in full."
 _PRIOR_TITLE = "PREVIOUS ATTEMPT FILES:\nYour previous attempt left these; fix or rewrite them."
 _SINK_ROLE = (
-    "YOUR ROLE: integrate and verify. You own no file: run the project's entry point and the "
-    "spec's example commands with run_command, fix whatever fails in any file with "
-    "write_file, then call done."
+    "YOUR ROLE: integrate and verify. You own no file. With run_command: run the entry point "
+    "(`python -m <package> --help`), then every example command the spec gives and compare "
+    "its output with the spec's values character for character; create an input file the "
+    "example needs inside the same command, under $TMPDIR (`printf '...' > $TMPDIR/in.csv && "
+    "python -m pkg $TMPDIR/in.csv`), so no scratch file is left in the project. Run the test "
+    "suite. Fix whatever fails or differs in any file with write_file, re-run to confirm, "
+    "then call done."
 )
 
 

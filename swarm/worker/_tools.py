@@ -181,6 +181,9 @@ class Toolbox:
     async def _write(self, args: dict[str, Any]) -> ToolOutcome:
         path = confine(self.workdir, self._string_arg(args, "path"))
         content = args.get("content")
+        if isinstance(content, dict | list):
+            # small models often pass a .json file's body as an object: keep it, as JSON
+            content = json.dumps(content, indent=2) + "\n"
         if not isinstance(content, str):
             raise ToolError("argument 'content' must be the full file text as a string")
         rel = relpath(self.workdir, path)

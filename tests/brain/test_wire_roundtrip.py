@@ -203,3 +203,20 @@ async def test_openai_transport_adopts_the_first_served_model_when_none_given(
 
     assert transport.model == "sim-scripted"
     assert server.policy.models == ["sim-scripted"]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_a_request_with_a_temperature_round_trips_on_both_protocols(
+    serve, connect, protocol, stream
+) -> None:
+    # The worker sets a temperature; the Anthropic SDK (>=2) has no such parameter, so the
+    # transport must leave it out rather than fail every worker call with a TypeError.
+    server = serve([ANSWER])
+    transport = connect(server, protocol)
+    request = ChatRequest(
+        messages=_conversation(), tools=[WRITE_FILE], stream=stream, temperature=0.2
+    )
+
+    answer = await transport.chat(request)
+
+    assert [c.name for c in answer.tool_calls] == ["write_file"]

@@ -115,5 +115,23 @@ def test_sampled_arms_share_their_plan_and_leave_out_continue_existing(tmp_path)
     assert a.model_dump(exclude={"knobs"}) == b.model_dump(exclude={"knobs"})
     with pytest.raises(GymConfigError, match="use --suite"):
         paired_config(base.model_copy(update={"archetype": "continue-existing"}), 12)
+    real = base.model_copy(update={"brain": "anthropic:claude-x?base_url=http://127.0.0.1:9"})
+    with pytest.raises(GymConfigError, match="invents a new task"):
+        paired_config(real, 12)
+    assert paired_config(real.model_copy(update={"suite": "smoke"}), None).suite == "smoke"
     with pytest.raises(GymConfigError, match="fixes its own episodes"):
         paired_config(base.model_copy(update={"suite": "smoke"}), 12)
+
+
+@pytest.mark.slow  # renders the full HTML report (plotly embedded)
+def test_the_report_shows_the_experiment_with_its_decision_and_statistics(base, tmp_path):
+    from reports import build_report
+
+    tune(base, TuneOptions(candidates=["gates.review"]), run_arm=Arms())
+    out = tmp_path / "report.html"
+    with Ledger.open(base.gym_dir) as ledger:
+        build_report(ledger, out)
+    html = out.read_text(encoding="utf-8")
+    section = html[html.index("A/B experiments"):]
+    assert "tune #1: gates.review=false" in section
+    assert "<td>adopt</td>" in section and "pass_rate_p_holm" in section

@@ -129,3 +129,25 @@ def test_damaged_pages_inside_a_real_ledger_are_one_line_and_exit_2(gym_dir):
         assert result.exit_code == 2, (command, result.output)
         assert "malformed" in result.output
         assert result.output.strip().count("\n") == 0
+
+
+def test_regrade_command_regrades_a_stored_catalog_tree(tmp_path):
+    from pathlib import Path
+
+    from ledger import EpisodeRecord, RunRecord, TurnRecord
+
+    reference = Path(__file__).resolve().parents[2] / "gym" / "catalog" / "expr-calc" / "reference"
+    if not reference.is_dir():
+        pytest.skip("catalog task expr-calc is not present")
+    with Ledger.open(tmp_path) as ledger:
+        run_id = ledger.start_run(RunRecord(simulated=True))
+        eid = ledger.start_episode(EpisodeRecord(run_id=run_id, task="expr-calc"))
+        ledger.record_turn(TurnRecord(episode_id=eid, turn=1, swarm_status="done"))
+        ledger.store_artifact(eid, reference, "tree")
+        ledger.finish_episode(eid, "finished", "fail")
+    result = _run("regrade", run_id, "--gym-dir", tmp_path)  # built-in catalog by default
+    assert result.exit_code == 0, result.output
+    assert f"regraded 1 turns of run {run_id} (1 verdicts changed, 0 skipped)" in result.output
+    with Ledger.open(tmp_path) as ledger:
+        assert ledger.episode(eid).final_verdict.value == "pass"
+        assert {g.grader for g in ledger.grades(eid)} == {"regrade:deterministic"}

@@ -152,3 +152,12 @@ def test_experiments_show_in_their_own_partition_with_arm_pass_rates(ledger, run
     assert "turn-cap" in sections["real"] and "sim-only" not in sections["real"]
     assert "reject <b>B</b>" in sections["real"]  # escaped: shown as typed
     assert "75%" in sections["real"] and "mcnemar_p: 0.25" in sections["real"]
+
+
+def test_each_suite_has_its_own_leaderboard(ledger, run_with, tmp_path):
+    run_with(ledger, [True] * 4, suite="easy", model="a")
+    run_with(ledger, [False] * 4, suite="hard", model="b")
+    html = build_report(ledger, tmp_path / "r.html", group_by="model").path.read_text()
+    assert "Leaderboard · suite easy" in html and "Leaderboard · suite hard" in html
+    boards = html.split('class="leaderboard"')[1:]
+    assert [">a<" in b.split("</table>")[0] for b in boards] == [True, False]

@@ -133,3 +133,20 @@ def test_report_is_rebuilt_from_the_event_log(tmp_path: Path) -> None:
     assert replayed["status"] == live_report["status"] == "done"
     assert [t["task_id"] for t in replayed["tasks"]] == [t["task_id"] for t in live_report["tasks"]]
     assert "plan_loaded" in (tmp_path / "run.log").read_text()
+
+
+def test_knob_file_values_are_used_and_recorded_with_cli_knobs_winning(tmp_path: Path) -> None:
+    from swarmrun_support import PRIMARY, catalog_task
+
+    spec = tmp_path / "spec.md"
+    spec.write_text(catalog_task(PRIMARY).spec)
+    knob_file = tmp_path / "knobs.toml"
+    knob_file.write_text('[knobs]\n"worker.turn_cap" = 12\n"gates.smoke" = false\n'
+                         '"planner.detail" = true\n')
+    result = invoke("run", "--spec", str(spec), "--workdir", str(tmp_path / "w"), "--fleet",
+                    COMPETENT3, "--knob-file", str(knob_file), "--knob", "planner.detail=false",
+                    "--output-format", "json")
+    knobs = json.loads(result.stdout)["knobs"]
+    assert result.exit_code == 0
+    assert knobs["worker.turn_cap"] == 12 and knobs["gates.smoke"] is False
+    assert knobs["planner.detail"] is False

@@ -82,3 +82,10 @@ async def test_run_command_runs_in_the_workdir_through_the_sandbox(tmp_path: Pat
 async def test_unknown_tool_is_an_error_listing_the_real_tools(tmp_path: Path) -> None:
     outcome = await Toolbox(tmp_path).call(ToolCall(id="1", name="edit", arguments={}))
     assert not outcome.ok and "write_file" in outcome.text
+
+
+async def test_json_content_given_as_an_object_is_written_as_json(tmp_path: Path) -> None:
+    box = Toolbox(tmp_path)
+    outcome = await box.call(ToolCall(id="1", name="write_file",
+                                      arguments={"path": "data.json", "content": {"a": [1]}}))
+    assert outcome.ok and (tmp_path / "data.json").read_text() == '{\n  "a": [\n    1\n  ]\n}\n'

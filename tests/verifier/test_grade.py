@@ -277,3 +277,18 @@ def test_owned_files_default_to_the_plan_in_the_event_log(
         f.file for f in grade.dimensions["diagnostics"].findings if f.code == "scratch_litter"
     ]
     assert litter == ["try_it.py"]  # the protected test file is given, not litter
+
+
+def test_swarm_written_pytest_config_cannot_skip_the_hidden_tests(
+    reference_copy: Path, greet_task
+) -> None:
+    core = reference_copy / "greet/core.py"
+    core.write_text(core.read_text().replace("name or 'world'", "name"))
+    (reference_copy / "pytest.ini").write_text("[pytest]\npython_files = nothing_*.py\n")
+    (reference_copy / "conftest.py").write_text(
+        "import pytest\n\ndef pytest_collection_modifyitems(items):\n"
+        "    for item in items:\n        item.add_marker(pytest.mark.skip)\n"
+    )
+    grade = grade_workdir(reference_copy, greet_task)
+    failed = [f.message for f in grade.dimensions["checks"].findings if f.code == "check_failed"]
+    assert len(failed) == 1 and "hidden_tests" in failed[0] and "1 failed" in failed[0]

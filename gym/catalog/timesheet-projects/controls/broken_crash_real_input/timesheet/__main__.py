@@ -1,0 +1,82 @@
+"""Command line: ``python -m timesheet project add|list, log, report [--by ...] [--format ...]``."""
+
+import argparse
+import sys
+
+from timesheet import store
+from timesheet.entries import Entry, EntryError, parse_date, parse_hours
+from timesheet.projects import new_project
+from timesheet.render import json_rows, text_rows
+from timesheet.summary import by_project, by_week, hours_by_date
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Sub-commands project, log and report."""
+    parser = argparse.ArgumentParser(prog="timesheet")
+    sub = parser.add_subparsers(dest="command", required=True)
+    project = sub.add_parser("project", help="manage projects").add_subparsers(dest="action", required=True)
+    add = project.add_parser("add")
+    add.add_argument("code")
+    add.add_argument("name")
+    add.add_argument("--rate", required=True)
+    project.add_parser("list")
+    log = sub.add_parser("log", help="record hours worked on a date")
+    log.add_argument("date")
+    log.add_argument("hours")
+    log.add_argument("--note", default="")
+    log.add_argument("--project", default="")
+    report = sub.add_parser("report", help="hours (and amounts) per date, project or week")
+    report.add_argument("--by", choices=("date", "project", "week"), default="date")
+    report.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def log(sheet: store.Sheet, args: argparse.Namespace) -> str:
+    """Record one entry; the project, when given, must exist."""
+    if args.project and args.project not in sheet.projects:
+        raise EntryError(f"unknown project '{args.project}'")
+    entry = Entry(parse_date(args.date), parse_hours(args.hours), args.note, args.project)
+    sheet.entries.append(entry)
+    suffix = f" ({entry.project})" if entry.project else ""
+    return f"logged {entry.hours}h on {entry.date}{suffix}\n"
+
+
+def report(sheet: store.Sheet, by: str, form: str) -> str:
+    """The report grouped ``by`` date, project or week."""
+    if by == "date":
+        rows = hours_by_date(sheet.entries)
+        return json_rows(rows, "date", False) if form == "json" else text_rows(rows, False)
+    rows = (by_project if by == "project" else by_week)(sheet.entries, sheet.projects)
+    return json_rows(rows, by, True) if form == "json" else text_rows(rows, True)
+
+
+def run(sheet: store.Sheet, args: argparse.Namespace) -> tuple[str, bool]:
+    """(output, whether the sheet changed)."""
+    if args.command == "project" and args.action == "add":
+        project = new_project(sheet.projects, args.code, args.name, args.rate)
+        sheet.projects[project.code] = project
+        return f"added project {project.code}\n", True
+    if args.command == "project":
+        return "".join(f"{p.code}  {p.name}  {p.rate}\n" for _, p in sorted(sheet.projects.items())), False
+    if args.command == "log":
+        return log(sheet, args), True
+    return report(sheet, args.by, args.format), False
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: bad input is one line on stderr and exit 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        sheet = store.load()
+        output, changed = run(sheet, args)
+        if changed:
+            store.save(sheet)
+    except EntryError as exc:
+        print(f"timesheet: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
