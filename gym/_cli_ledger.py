@@ -3,7 +3,8 @@
 Every command reads the ledger in ``--gym-dir`` (default: gym.toml's ``gym_dir``, else
 ``./.gym``) and never creates one. Bad input — a missing or corrupt ledger, an unknown
 run id, a ledger from a newer schema — is one line on stderr and exit 2. ``gym regress``
-exits 1 on a significant regression, 0 otherwise.
+exits 1 on a significant regression, 0 otherwise (2 also when the suite could not be run,
+so an infrastructure failure is never mistaken for a regression).
 """
 
 from __future__ import annotations
@@ -38,17 +39,13 @@ def _plain(value: object) -> Text:
 
 
 @contextmanager
-def _edge(command: str) -> Iterator[None]:
-    """Turn every expected error into one line on stderr and exit 2."""
-    from brain import BrainError
+def _edge(command: str, *expected: type[Exception]) -> Iterator[None]:
+    """Turn ledger, config and the ``expected`` errors into one line on stderr and exit 2."""
     from gym._errors import GymConfigError
-    from reports import ReportError
-    from verifier import TaskError, VerifierError
 
     try:
         yield
-    except (LedgerError, ReportError, GymConfigError, BrainError, TaskError,
-            VerifierError) as exc:
+    except (LedgerError, GymConfigError, *expected) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         typer.echo(f"gym {command}: {first}", err=True)
         raise typer.Exit(2) from None
@@ -163,10 +160,10 @@ def export(
     gym_dir: GymDir = None,
 ) -> None:
     """Export the ledger's current state as a flat table (pandas)."""
-    from reports import load
+    from reports import ReportError, load
     from reports._export import export_frame, write_export
 
-    with _edge("ledger export"), _open(gym_dir) as ledger:
+    with _edge("ledger export", ReportError), _open(gym_dir) as ledger:
         run_ids = _resolve_all(ledger, _split(runs))
         write_export(export_frame(load(ledger, run_ids), table), fmt, out)
 
@@ -187,9 +184,11 @@ def regrade(
     gym_dir: GymDir = None,
 ) -> None:
     """Re-run the verifier on a run's stored trees and append the new grades."""
+    from brain import BrainError
     from ledger import regrade_run
+    from verifier import TaskError, VerifierError
 
-    with _edge("regrade"), _open(gym_dir) as ledger:
+    with _edge("regrade", BrainError, TaskError, VerifierError), _open(gym_dir) as ledger:
         run_id = ledger.resolve_run(run)
         transport = _judge_transport(judge)
         summary = regrade_run(ledger, run_id, catalog_dir=catalog_dir or _catalog(),
@@ -232,9 +231,9 @@ def report(
     gym_dir: GymDir = None,
 ) -> None:
     """Write the self-contained HTML report (leaderboard, trends, honesty, cluster, episodes)."""
-    from reports import build_report
+    from reports import ReportError, build_report
 
-    with _edge("report"), _open(gym_dir) as ledger:
+    with _edge("report", ReportError), _open(gym_dir) as ledger:
         target = out or ledger.gym_dir / "report.html"
         summary = build_report(ledger, target, run_ids=_resolve_all(ledger, _split(runs)),
                                group_by=group_by, timeline=timeline, max_episodes=max_episodes)
@@ -256,10 +255,12 @@ def regress(
     gym_dir: GymDir = None,
 ) -> None:
     """Compare a run of the suite with a baseline; exit 1 on a significant regression."""
-    from reports import build_report, compare_runs, load
+    from brain import BrainError
+    from gym._errors import GymError
+    from reports import ReportError, build_report, compare_runs, load
     from reports._table import comparison_table, mde_sentence
 
-    with _edge("regress"), _open(gym_dir) as ledger:
+    with _edge("regress", ReportError, BrainError, GymError), _open(gym_dir) as ledger:
         if against:
             cand_id = _suite_run(ledger, against, suite)
             cand = ledger.run(cand_id)

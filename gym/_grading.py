@@ -28,19 +28,26 @@ class TurnGrade:
 
 
 async def grade_turn(
-    workdir: Path, task: Task, stage: int, evidence: Evidence, *, judge_url: str | None
+    workdir: Path, task: Task, stage: int, evidence: Evidence, *, judge_url: str | None,
+    existing: set[str] = frozenset(),
 ) -> TurnGrade:
-    """Grade ``workdir`` at ``stage``; a verifier crash is an InfraError, never a red grade."""
+    """Grade ``workdir`` at ``stage``; a verifier crash is an InfraError, never a red grade.
+
+    ``existing`` are the files the workdir held before the turn (seed, kept app, earlier
+    turns): they are not this turn's scratch litter even though its plan did not own them.
+    """
     started = time.monotonic()
+    owned = None if evidence.planned is None else evidence.planned | set(existing)
     try:
-        grade = await asyncio.to_thread(_grade, workdir, task, stage, evidence, judge_url)
+        grade = await asyncio.to_thread(_grade, workdir, task, stage, evidence, judge_url, owned)
     except Exception as exc:  # a verifier bug must not be scored as the swarm failing
         raise InfraError(f"grading failed: {type(exc).__name__}: {exc}") from exc
     return TurnGrade(grade, time.monotonic() - started)
 
 
 def _grade(
-    workdir: Path, task: Task, stage: int, evidence: Evidence, judge_url: str | None
+    workdir: Path, task: Task, stage: int, evidence: Evidence, judge_url: str | None,
+    owned: set[str] | None,
 ) -> Grade:
     # A fresh judge per grade: its HTTP client belongs to the event loop the verifier
     # runs and closes; it is dropped with that loop rather than closed from another one.
@@ -48,5 +55,5 @@ def _grade(
     judge = transport_for(node.url, model=node.model or None) if node else None
     return verifier.grade_workdir(
         workdir, task, stage=stage, report=evidence.report,
-        events_path=evidence.events_path, judge=judge,
+        events_path=evidence.events_path, judge=judge, owned_files=owned,
     )

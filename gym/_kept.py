@@ -30,6 +30,7 @@ class KeptApps:
 
     def __init__(self, gym_dir: Path, *, simulated: bool):
         self.root = gym_dir / "kept" / ("sim" if simulated else "real")
+        self._taken: set[Path] = set()  # continued in this run already
 
     def keep(self, task: str, stage: int, workdir: Path, key: str) -> KeptApp:
         """Copy ``workdir``'s app into the store (atomically: readers never see half a tree)."""
@@ -51,6 +52,15 @@ class KeptApps:
         return apps
 
     def pick(self, max_stage: dict[str, int], seed: int) -> KeptApp | None:
-        """A kept app whose task still has a next stage (``max_stage`` by task id), by seed."""
-        usable = [a for a in self.all() if a.stage < max_stage.get(a.task, 0)]
-        return random.Random(seed).choice(usable) if usable else None
+        """A kept app whose task still has a next stage (``max_stage`` by task id), by seed.
+
+        Each kept app is continued at most once per run, so one green app does not
+        turn every later continue-existing episode into the same episode.
+        """
+        usable = [a for a in self.all()
+                  if a.stage < max_stage.get(a.task, 0) and a.path not in self._taken]
+        if not usable:
+            return None
+        app = random.Random(seed).choice(usable)
+        self._taken.add(app.path)
+        return app

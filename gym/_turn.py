@@ -16,7 +16,7 @@ from gym._grading import TurnGrade, grade_turn
 from gym._infra import infra_error
 from gym._prompting import render
 from gym._user import visible_findings
-from gym.collector import Evidence, collect, existing_event_logs
+from gym.collector import Evidence, collect, existing_event_logs, produced_tree
 from gym.config import GymConfig
 from gym.personas import UserTurn
 from gym.runner import SwarmCall, run_swarm
@@ -69,6 +69,7 @@ async def play_turn(
     spec_file = setup.episode_dir / f"turn-{turn}-spec.md"
     write_spec(spec_file, user, setup.task, stage, last)
     before = existing_event_logs(setup.workdir)
+    existing = set(produced_tree(setup.workdir))
     call = SwarmCall(
         spec_file=spec_file.resolve(), workdir=setup.workdir.resolve(), fleet=setup.config.fleet,
         knobs=tuple(setup.config.knobs), timeout_s=setup.config.turn_timeout_s,
@@ -87,7 +88,8 @@ async def play_turn(
         raise problem
     setup.on_phase(turn, "grade")
     judge = setup.config.brain if setup.config.judge else None
-    result.graded = await grade_turn(setup.workdir, setup.task, stage, evidence, judge_url=judge)
+    result.graded = await grade_turn(setup.workdir, setup.task, stage, evidence,
+                                     judge_url=judge, existing=existing)
     result.timings["grade_s"] = result.graded.elapsed_s
     _record_turn(setup, result)
     return result

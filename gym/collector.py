@@ -32,6 +32,7 @@ class Evidence:
     event_count: int
     tree: dict[str, int] = field(default_factory=dict)  # relative path -> bytes
     digest: str = ""  # sha256 over the produced tree's paths and contents
+    planned: set[str] | None = None  # owned files of the turn's plan (plan_loaded event)
     tool_calls: int = 0
     files_written: int = 0
     prompt_tokens: int = 0
@@ -58,8 +59,19 @@ def collect(run: SwarmRun, workdir: Path, *, since_events: set[Path] | None = No
     tree = produced_tree(workdir)
     evidence = Evidence(run, report, source, events_path, len(events), tree=tree,
                         digest=tree_digest(workdir, tree))
+    evidence.planned = planned_files(events)
     _count(evidence, report or {}, events)
     return evidence
+
+
+def planned_files(events: list[dict[str, Any]]) -> set[str] | None:
+    """Files the turn's plan gave to some task (the last ``plan_loaded`` event), if any."""
+    plans = [e for e in events if e.get("event") == "plan_loaded"]
+    if not plans:
+        return None
+    tasks = plans[-1].get("tasks") or []
+    owned = {str(p) for t in tasks if isinstance(t, dict) for p in t.get("owned_files") or []}
+    return owned | {str(p) for p in plans[-1].get("files") or [] if isinstance(p, str)}
 
 
 def parse_report(stdout: str) -> dict[str, Any] | None:

@@ -98,7 +98,7 @@ async def run_episode(plan: EpisodePlan, ctx: EpisodeContext) -> EpisodeResult:
     result = EpisodeResult(plan, plan.task, Outcome.INFRA_ERROR)
     setup: TurnSetup | None = None
     try:
-        start = await _start(plan, ctx, episode_dir)
+        start = await _start(plan, ctx)
         result.task, result.start = start.task.id, start.source
         setup = _begin(plan, ctx, start, episode_dir)
         result.episode_id = setup.episode_id
@@ -136,7 +136,7 @@ async def _keep_if_green(ctx: EpisodeContext, setup: TurnSetup, turn: TurnResult
         )
 
 
-async def _start(plan: EpisodePlan, ctx: EpisodeContext, episode_dir: Path) -> Start:
+async def _start(plan: EpisodePlan, ctx: EpisodeContext) -> Start:
     if plan.invent:
         task = await invent_task(ctx.brain, plan, avoid_ids=sorted(ctx.tasks),
                                  out_dir=ctx.run_dir / "tasks")

@@ -113,26 +113,28 @@ class PlainProgress(RunProgress):
         self.console.print(Text(line + (f" — {result.error}" if result.error else "")))
 
 
-#: Column headers of the seven dimensions in the summary table.
-_DIM_HEADERS = {"swarm": "sw", "checks": "ck", "diagnostics": "dg", "cluster": "cl",
-                "requirements": "rq", "code_quality": "cq", "bugs": "bg"}
+#: Short names of the seven dimensions, in the order the summary shows them.
+_DIM_HEADERS = {"swarm": "s", "checks": "c", "diagnostics": "d", "cluster": "k",
+                "requirements": "r", "code_quality": "q", "bugs": "b"}
 _STATUS_MARK = {"pass": "✓", "partial": "~", "fail": "✗", "inconclusive": "?"}
 
 
 def summary_table(results: list[EpisodeResult]) -> Table:
     """The end-of-run table: one row per episode, its outcome and each dimension's status."""
-    table = Table(title="episodes", box=box.SIMPLE_HEAD, padding=(0, 1), caption=(
-        "sw swarm, ck checks, dg diagnostics, cl cluster, rq requirements, cq code quality, "
-        "bg bugs: ✓ pass ~ partial ✗ fail ? inconclusive"))
-    for column in ("#", "archetype", "persona", "task", "turns", "outcome"):
-        table.add_column(column, no_wrap=True, overflow="ellipsis")
-    for column in _DIM_HEADERS.values():
-        table.add_column(column, no_wrap=True, justify="center")
+    table = Table(title="episodes", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                  caption="s swarm · c checks · d diagnostics · k cluster · r requirements · "
+                          "q code quality · b bugs: ✓ pass ~ partial ✗ fail ? inconclusive")
+    table.add_column("#", no_wrap=True)
+    table.add_column("archetype", no_wrap=True)
+    table.add_column("persona", overflow="ellipsis", no_wrap=True)
+    table.add_column("task", overflow="ellipsis", no_wrap=True, min_width=6)
+    table.add_column("turns", no_wrap=True)
+    table.add_column("outcome", no_wrap=True)
+    table.add_column(" ".join(_DIM_HEADERS.values()), no_wrap=True)
     for r in sorted(results, key=lambda r: r.plan.index):
-        marks = [_STATUS_MARK.get(r.dimensions.get(d, ""), "") for d in _DIM_HEADERS]
-        kind = r.plan.archetype.split("-")[0]
-        table.add_row(str(r.plan.index), kind, r.plan.persona, Text(r.task),
-                      str(r.turns), r.outcome.value, *marks)
+        marks = " ".join(_STATUS_MARK.get(r.dimensions.get(d, ""), " ") for d in _DIM_HEADERS)
+        table.add_row(str(r.plan.index), r.plan.archetype.split("-")[0], r.plan.persona,
+                      Text(r.task), str(r.turns), r.outcome.value, marks)
     return table
 
 

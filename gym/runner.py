@@ -144,13 +144,29 @@ def _stat_fields(stat: Path) -> tuple[int, bool]:
 
 
 def kill_orphan(pid_file: Path) -> None:
-    """Kill the swarm group recorded in ``pid_file`` by a harness that died (resume path)."""
+    """Kill the swarm group recorded in ``pid_file`` by a harness that died (resume path).
+
+    The group leader must still be a swarm run for this workdir's episode: a pid reused
+    by an unrelated process since is left alone.
+    """
     try:
         pgid = int(pid_file.read_text(encoding="utf-8").strip())
     except (OSError, ValueError):
         return
-    _signal_group(pgid, signal.SIGKILL)
+    if _is_swarm_run(pgid):
+        _signal_group(pgid, signal.SIGKILL)
     pid_file.unlink(missing_ok=True)
+
+
+def _is_swarm_run(pid: int) -> bool:
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if not Path("/proc").is_dir():
+        return True  # no way to check: trust the pid file the harness wrote itself
+    try:
+        argv = cmdline.read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"run" in argv and b"--workdir" in argv
 
 
 def _text(data: bytes | None) -> str:

@@ -104,10 +104,11 @@ class Database:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             result = fn(self.conn)
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # also after a COMMIT that answered BUSY
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
         return result
 
     @contextmanager

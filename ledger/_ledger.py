@@ -34,7 +34,7 @@ from ledger._records import (
     TurnView,
     utcnow,
 )
-from verifier._grade import Finding, Grade, Verdict
+from verifier import Finding, Grade, Verdict
 
 LEDGER_FILE = "ledger.sqlite"
 
@@ -70,7 +70,10 @@ class Ledger:
             if not create:
                 raise LedgerMissingError(
                     f"no ledger at {path} (run `gym run` first or pass --gym-dir)")
-            gym_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                gym_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(f"cannot create the gym directory {gym_dir}: {exc}") from None
         db = Database(connect(path))
         try:
             migrate(db)

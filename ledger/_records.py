@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from verifier._grade import Finding, Source, Status, Verdict
+from verifier import Finding, Source, Status, Verdict
 
 
 def utcnow() -> datetime:
@@ -50,6 +50,13 @@ class NodeRecord(BaseModel):
     speed: float = 1.0
     simulated: bool = Field(default=False, description="True for the offline simulator.")
 
+    @model_validator(mode="after")
+    def _sim_url_is_simulated(self) -> NodeRecord:
+        # The label is derived from the URL too: a sim node can never pass as a real one.
+        if self.url.strip().startswith("sim:"):
+            self.simulated = True
+        return self
+
 
 class RunRecord(BaseModel):
     """Everything that makes a run reproducible and comparable with another."""
@@ -66,6 +73,14 @@ class RunRecord(BaseModel):
     label: str = Field(default="", description="Free text, e.g. an experiment arm name.")
     experiment: str | None = Field(default=None, description="Experiment id this run is an arm of.")
     arm: str | None = Field(default=None, description="Arm name within the experiment.")
+
+    @model_validator(mode="after")
+    def _any_sim_node_makes_the_run_simulated(self) -> RunRecord:
+        # Only ever adds the label: simulated results must never reach real comparisons.
+        nodes = [*self.fleet, *([self.brain] if self.brain else [])]
+        if any(n.simulated for n in nodes):
+            self.simulated = True
+        return self
 
 
 class EpisodeRecord(BaseModel):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ledger._ledger import Ledger
 from ledger._records import EpisodeRecord, NodeRecord, RunRecord, TurnRecord
-from verifier._grade import (
+from verifier import (
     DIMENSIONS,
     JUDGE_DIMENSIONS,
     DimensionGrade,

@@ -8,6 +8,7 @@ autoescaping is on for every template: model output reaches the page only as tex
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from reports._leaderboard import LeaderRow, leaderboard
 from reports._quality import Breakdown, HonestyRow, breakdown, honesty
 from reports._stats import Interval, wilson
 from reports._trend import TrendPoint, trend
-from verifier._grade import DIMENSIONS
+from verifier import DIMENSIONS
 
 DEFAULT_MAX_EPISODES = 300
 
@@ -111,21 +112,25 @@ def build_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     parts = [p for p in (_partition(data, False, group_by), _partition(data, True, group_by))
              if p.runs]
-    chosen = _timeline(ledger, data, timeline)
-    figures = [f for p in parts for f in p.figures.values()]
-    if chosen is not None and chosen[0].bars:
-        figures.append(figs.gantt_figure("timeline-gantt", chosen[0]))
+    chosen, chosen_sim = _timeline(ledger, data, timeline) or (None, False)
+    gantt = figs.gantt_figure("timeline-gantt", chosen) if chosen and chosen.bars else None
+    figure_count = sum(len(p.figures) for p in parts) + (gantt is not None)
     html = _environment().get_template("report.html.j2").render(
         title=title, ledger_path=str(ledger.path), partitions=parts, group_by=group_by,
-        timeline=chosen[0] if chosen else None, timeline_sim=chosen[1] if chosen else False,
-        timeline_figure=figures[-1] if chosen and chosen[0].bars else None,
+        timeline=chosen, timeline_sim=chosen_sim, timeline_figure=gantt,
         episodes=episode_details(data, ledger.gym_dir, out.parent.resolve(), max_episodes),
-        total_episodes=len(data.episodes), comparison=comparison, figure_count=len(figures),
-        plotly_js=get_plotlyjs(), dimension_names=list(DIMENSIONS),
+        total_episodes=len(data.episodes), comparison=comparison, plotly_js=get_plotlyjs(),
     )
-    out.write_text(html, encoding="utf-8")
+    _write_atomically(out, html)
     return ReportSummary(out, out.stat().st_size, len(data.runs), len(data.episodes),
-                         len(figures))
+                         figure_count)
+
+
+def _write_atomically(out: Path, text: str) -> None:
+    """Write then rename: a reader (or a nightly upload) never sees half a report."""
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out)
 
 
 def _partition(data: ReportData, simulated: bool, group_by: str) -> Partition:

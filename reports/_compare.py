@@ -24,7 +24,7 @@ from reports._stats import (
     mde_score,
     paired_bootstrap,
 )
-from verifier._grade import DIMENSIONS
+from verifier import DIMENSIONS
 
 VERDICT = "verdict"
 

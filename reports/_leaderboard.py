@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reports._stats import Interval, pass_hat_k, wilson
-from verifier._grade import DIMENSIONS
+from verifier import DIMENSIONS
 
 
 @dataclass

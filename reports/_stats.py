@@ -107,7 +107,7 @@ def paired_bootstrap(
     seed: int = 0,
     alpha: float = ALPHA,
 ) -> BootstrapResult:
-    """Percentile bootstrap CI and two-sided p-value for the mean paired difference."""
+    """Percentile bootstrap CI and a sign-flip permutation p-value for the mean paired difference."""
     diffs = np.asarray(candidate, dtype=float) - np.asarray(baseline, dtype=float)
     if diffs.size == 0:
         return BootstrapResult(0, 0.0, 0.0, 0.0, 1.0)
@@ -121,9 +121,14 @@ def paired_bootstrap(
         (diffs,), np.mean, n_resamples=n_resamples, confidence_level=1 - alpha,
         method="percentile", rng=np.random.default_rng(seed),
     )
-    boot = res.bootstrap_distribution
-    # Two-sided p: how often the resampled mean lands on the other side of zero.
-    p = 2 * min(float(np.mean(boot <= 0)), float(np.mean(boot >= 0)))
+    # The p-value comes from a sign-flip permutation test, not from the bootstrap: with a
+    # handful of pairs all on one side the bootstrap distribution never crosses zero and
+    # would report p = 0, while the exact test's floor is 2 / 2**n (0.25 for three pairs).
+    perm = stats.permutation_test(
+        (diffs,), np.mean, permutation_type="samples", n_resamples=n_resamples,
+        alternative="two-sided", rng=np.random.default_rng(seed),
+    )
+    p = float(perm.pvalue)
     low, high = res.confidence_interval
     return BootstrapResult(int(diffs.size), mean, float(low), float(high), min(1.0, p))
 

@@ -228,6 +228,12 @@ def grade_quality(report: JudgeReport) -> DimensionGrade:
     return _judged(status, (q - 1) / 4, findings)
 
 
+def _relative(path: str) -> str:
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
 _BUG_SEVERITY = {"high": Severity.HIGH, "medium": Severity.LOW, "low": Severity.INFO}
 _BUG_COST = {"high": 0.34, "medium": 0.15, "low": 0.05}
 
@@ -236,7 +242,7 @@ def grade_bugs(report: JudgeReport, shown: list[str]) -> DimensionGrade:
     """A high-severity bug fails, a medium one makes it partial; low ones lower the score."""
     findings = []
     for bug in report.bugs[:50]:
-        path = clean(bug.file, 200).lstrip("./")
+        path = _relative(clean(bug.file, 200))
         findings.append(
             Finding(
                 code=f"bug_{bug.severity}",

@@ -98,3 +98,30 @@ def test_every_tree_runs_its_entry_as_a_package(tasks):
         for n in range(1, task.max_stage + 1):
             main = task.reference_dir(n) / task.package / "__main__.py"
             assert main.is_file(), f"{task.id} stage {n}: no {task.package}/__main__.py"
+
+
+def _tree_bytes(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_every_control_differs_from_the_reference_it_breaks(tasks):
+    for task in tasks:
+        for name, control in task.controls.items():
+            reference = _tree_bytes(task.reference_dir(control.stage))
+            assert _tree_bytes(task.control_dir(name)) != reference, f"{task.id}: {name} is unbroken"
+
+
+def test_each_stage_reference_changes_the_previous_one(tasks):
+    for task in tasks:
+        for n in range(2, task.max_stage + 1):
+            before = _tree_bytes(task.reference_dir(n - 1))
+            assert _tree_bytes(task.root / "stages" / str(n) / "reference") != before, f"{task.id} stage {n}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task_dir", TASK_DIRS, ids=[d.name for d in TASK_DIRS])
+def test_self_test_passes_references_green_and_controls_red(task_dir):
+    from verifier import self_test
+
+    result = self_test(load_task(task_dir))
+    assert result.ok, [t for t in result.trees if not t.ok]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -110,3 +111,23 @@ def _running_in_group(pgid: int) -> list[int]:
 def test_report_is_found_after_log_lines_on_stdout() -> None:
     assert parse_report('starting\n{"status": "done", "run_id": "x"}\n')["run_id"] == "x"
     assert parse_report("garbage\n{not json") is None
+
+
+async def test_resume_kills_a_swarm_orphaned_by_a_killed_harness(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("FAKE_SWARM_MODE", "sleep")
+    pid_file = tmp_path / "swarm.pid"
+    task = asyncio.create_task(run_swarm(_call(tmp_path), pid_file=pid_file))
+    await asyncio.sleep(0.5)
+    pgid = int(pid_file.read_text())
+    assert _running_in_group(pgid)
+    runner.kill_orphan(pid_file)  # what --resume does with a pid file left behind
+    run = await asyncio.wait_for(task, 10)
+    assert run.exit_code == -9 and not pid_file.exists()
+    assert _running_in_group(pgid) == []
+
+
+def test_a_reused_pid_is_not_killed(tmp_path) -> None:
+    pid_file = tmp_path / "swarm.pid"
+    pid_file.write_text(str(os.getpid()))  # this pytest process is not a swarm run
+    runner.kill_orphan(pid_file)
+    assert not pid_file.exists()  # still alive to assert it

@@ -79,3 +79,14 @@ def test_experiment_correction_replaces_what_it_supersedes(ledger):
     ledger.record_experiment(ExperimentRecord(name="ab", decision="reject: leak"),
                              supersedes=first)
     assert [e.decision for e in ledger.experiments()] == ["reject: leak"]
+
+
+def test_a_run_with_any_simulated_node_is_labelled_simulated(ledger):
+    record = RunRecord(simulated=False, fleet=[
+        NodeRecord(name="a", url="http://127.0.0.1:1234/v1"),
+        NodeRecord(name="b", url="sim:lazy?seed=1")])
+    assert record.fleet[1].simulated and record.simulated
+    brain_only = RunRecord(simulated=False, brain=NodeRecord(name="brain", url="sim:competent"))
+    assert brain_only.simulated
+    assert ledger.run(ledger.start_run(record)).simulated
+    assert not RunRecord(simulated=False, fleet=[NodeRecord(name="a", url="http://x/v1")]).simulated

@@ -108,3 +108,11 @@ def test_missing_ledger_is_refused_when_not_creating(tmp_path):
     with pytest.raises(LedgerMissingError, match="no ledger at"):
         Ledger.open(tmp_path / "nowhere", create=False)
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_gym_dir_that_is_a_file_is_one_clear_error(tmp_path):
+    from ledger import LedgerError
+
+    (tmp_path / "taken").write_text("not a directory")
+    with pytest.raises(LedgerError, match="cannot create the gym directory"):
+        Ledger.open(tmp_path / "taken")

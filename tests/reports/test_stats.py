@@ -113,3 +113,10 @@ def test_score_mde_is_cohens_d_for_a_paired_t_test_times_the_spread():
     assert mde_score(20, 0.2) == pytest.approx(0.6604 * 0.2, abs=1e-3)
     assert mde_score(1, 0.2) is None
     assert mde_score(20, 0.0) is None
+
+
+def test_three_pairs_all_worse_are_never_significant() -> None:
+    # Three pairs on one side: the exact sign-flip floor is 2/8, so no regression can be called.
+    result = paired_bootstrap([1.0, 1.0, 1.0], [0.5, 0.3, 0.2])
+    assert result.mean_delta < 0
+    assert result.p_value == pytest.approx(0.25)

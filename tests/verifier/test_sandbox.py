@@ -6,6 +6,7 @@ import asyncio
 import os
 import socket
 import sys
+import tempfile
 import textwrap
 import uuid
 from pathlib import Path
@@ -238,3 +239,24 @@ def test_bwrap_hides_tmp_neighbours_and_the_home_directory(tmp_path: Path, monke
     result = sandbox.run(f"ls -A {home}; cat {home}/.config/token.txt", workdir=work)
     assert "secret" not in result.stdout and "token.txt" not in result.stdout
     assert result.exit_code != 0
+
+
+async def test_cancelling_run_async_kills_the_command_and_cleans_up(
+    tmp_path: Path, monkeypatch
+) -> None:
+    token = f"sandbox-cancel-{uuid.uuid4().hex}"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the sandbox HOME is made
+    work = tmp_path / "work"
+    work.mkdir()
+    task = asyncio.create_task(
+        sandbox.run_async(f"python -c 'import time; time.sleep(1000)' {token}", workdir=work)
+    )
+    await asyncio.sleep(0.5)
+    assert list(scratch.iterdir())  # the HOME exists while the command runs
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert processes_with(token) == []
+    assert list(scratch.iterdir()) == []

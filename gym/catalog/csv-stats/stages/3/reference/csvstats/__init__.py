@@ -1,0 +1,1 @@
+"""csvstats: summary statistics of the numeric columns of a CSV file."""

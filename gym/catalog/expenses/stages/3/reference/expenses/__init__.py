@@ -1,0 +1,1 @@
+"""expenses: record expenses and report totals per category (data in expenses.json in the cwd)."""

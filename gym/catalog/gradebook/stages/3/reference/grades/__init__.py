@@ -1,0 +1,1 @@
+"""grades: course grade reports from a CSV of scores."""

@@ -1,0 +1,1 @@
+"""invoice: render invoices from order files."""

@@ -1,0 +1,1 @@
+"""wordfreq: the most frequent words of a text file."""
