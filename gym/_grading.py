@@ -29,7 +29,7 @@ class TurnGrade:
 
 async def grade_turn(
     workdir: Path, task: Task, stage: int, evidence: Evidence, *, judge_url: str | None,
-    existing: set[str] = frozenset(),
+    existing: set[str] | None = None,
 ) -> TurnGrade:
     """Grade ``workdir`` at ``stage``; a verifier crash is an InfraError, never a red grade.
 
@@ -37,7 +37,7 @@ async def grade_turn(
     turns): they are not this turn's scratch litter even though its plan did not own them.
     """
     started = time.monotonic()
-    owned = None if evidence.planned is None else evidence.planned | set(existing)
+    owned = None if evidence.planned is None else evidence.planned | (existing or set())
     try:
         grade = await asyncio.to_thread(_grade, workdir, task, stage, evidence, judge_url, owned)
     except Exception as exc:  # a verifier bug must not be scored as the swarm failing

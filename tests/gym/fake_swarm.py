@@ -52,6 +52,8 @@ def main() -> int:
         return 2
     emit("run_started", pool=[args.fleet])
     time.sleep(float(os.environ.get("FAKE_SWARM_DELAY_S", "0")))
+    emit("plan_loaded", tasks=[{"id": "greet",
+                                "owned_files": ["greet/__init__.py", "greet/__main__.py"]}])
     emit("task_dispatched", task_id="greet", device="node-a", model="m")
     if mode == "sleep":
         subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
@@ -63,6 +65,8 @@ def main() -> int:
     pkg.mkdir(exist_ok=True)
     (pkg / "__init__.py").write_text("")
     (pkg / "__main__.py").write_text(APP_BROKEN if mode == "broken" else APP_OK)
+    if os.environ.get("FAKE_SWARM_LITTER"):
+        (workdir / os.environ["FAKE_SWARM_LITTER"]).write_text("x = 1\n")
     emit("tool_call", task_id="greet", device="node-a", tool="write_file")
     emit("file_written", task_id="greet", device="node-a", path="greet/__main__.py")
     emit("task_completed", task_id="greet", device="node-a", status="done")

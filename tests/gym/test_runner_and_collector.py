@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from gym import runner
+from gym._grading import grade_turn
 from gym._infra import infra_problem
-from gym.collector import collect, existing_event_logs, parse_report
+from gym.collector import collect, existing_event_logs, parse_report, produced_tree
 from gym.runner import SwarmCall, run_swarm, swarm_argv
+from verifier import load_task
 
 FAKE = Path(__file__).with_name("fake_swarm.py")
 
@@ -131,3 +133,18 @@ def test_a_reused_pid_is_not_killed(tmp_path) -> None:
     pid_file.write_text(str(os.getpid()))  # this pytest process is not a swarm run
     runner.kill_orphan(pid_file)
     assert not pid_file.exists()  # still alive to assert it
+
+
+async def test_earlier_files_are_not_this_turns_litter(tmp_path, monkeypatch, greet_catalog):
+    monkeypatch.setenv("FAKE_SWARM_MODE", "ok")
+    monkeypatch.setenv("FAKE_SWARM_LITTER", "helper.py")  # written, owned by no task
+    call = _call(tmp_path)
+    (call.workdir / "README.md").write_text("from an earlier turn\n")
+    existing = set(produced_tree(call.workdir))
+    evidence = collect(await run_swarm(call), call.workdir)
+    assert evidence.planned == {"greet/__init__.py", "greet/__main__.py"}
+    graded = await grade_turn(call.workdir, load_task(greet_catalog / "greet"), 1, evidence,
+                              judge_url=None, existing=existing)
+    litter = {f.file for f in graded.grade.dimensions["diagnostics"].findings
+              if f.code == "scratch_litter"}
+    assert litter == {"helper.py"}

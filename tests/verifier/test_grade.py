@@ -292,3 +292,33 @@ def test_swarm_written_pytest_config_cannot_skip_the_hidden_tests(
     grade = grade_workdir(reference_copy, greet_task)
     failed = [f.message for f in grade.dimensions["checks"].findings if f.code == "check_failed"]
     assert len(failed) == 1 and "hidden_tests" in failed[0] and "1 failed" in failed[0]
+
+
+def test_attempts_retried_away_still_show_in_diagnostics(
+    reference_copy: Path, greet_task, tmp_path: Path
+) -> None:
+    # The final tree is clean because good nodes redid the work; the event log still shows
+    # that node "s" narrated once and claimed done with nothing written once.
+    def event(seq: int, name: str, **fields) -> dict:
+        return {"ts": float(seq), "seq": seq, "run_id": "r", "event": name, **fields}
+
+    events = [
+        event(1, "task_retry", task_id="core", attempt=1, device="s", transient=False,
+              outcome="content", tool_calls=0, files_written=[]),
+        event(2, "tool_call", task_id="cli", attempt=1, device="s", tool="done"),
+        event(3, "task_retry", task_id="cli", attempt=1, device="s", transient=False,
+              outcome="content", tool_calls=1, files_written=[]),
+        event(4, "tool_call", task_id="cli", attempt=2, device="a", tool="write_file"),
+        event(5, "file_written", task_id="cli", attempt=2, device="a", path="greet/cli.py"),
+        event(6, "tool_call", task_id="cli", attempt=2, device="a", tool="done"),
+        event(7, "task_retry", task_id="x", attempt=1, device="a", transient=True, tool_calls=0),
+    ]
+    log = tmp_path / "run-r.jsonl"
+    log.write_text("\n".join(json.dumps(e) for e in events) + "\n")
+    grade = grade_workdir(reference_copy, greet_task, events_path=log)
+    diagnostics = grade.dimensions["diagnostics"]
+    found = [(f.code, f.message) for f in diagnostics.findings]
+    assert ("narrated_attempt", "task core attempt 1 on s answered in prose with zero tool calls") in found
+    assert ("fake_done_attempt", "task cli attempt 1 on s called done with nothing written") in found
+    assert not any("task x" in message for _, message in found)  # a 503 is not misbehaviour
+    assert diagnostics.status is Status.PASS and diagnostics.score < 1.0

@@ -1,0 +1,1 @@
+"""timesheet: log hours worked and report them (data in timesheet.json in the cwd)."""
