@@ -36,8 +36,9 @@ def main() -> int:
     parser.add_argument("--gym-dir", type=Path, default=None)
     args = parser.parse_args()
     gym_dir = args.gym_dir or Path(tempfile.mkdtemp(prefix="gym-bench-"))
-    config = GymConfig(episodes=args.episodes, parallel=args.parallel, seed=args.seed,
-                       gym_dir=gym_dir)
+    config = GymConfig(
+        episodes=args.episodes, parallel=args.parallel, seed=args.seed, gym_dir=gym_dir
+    )
     started = time.monotonic()
     try:
         run_id = run_gym(config, console=Console(stderr=True, width=120))
@@ -57,14 +58,18 @@ def report(summary: dict, wall: float, episodes: int) -> None:
     print(f"cores available     {cores}")
     print(f"episodes            {episodes} ({summary['totals']})")
     print(f"turns               {sum(e['turns'] for e in timings)}")
-    print(f"wall time           {wall:.1f} s (target < {WALL_TARGET_S:.0f} s: "
-          f"{'met' if wall < WALL_TARGET_S else 'MISSED'})")
+    print(
+        f"wall time           {wall:.1f} s (target < {WALL_TARGET_S:.0f} s: "
+        f"{'met' if wall < WALL_TARGET_S else 'MISSED'})"
+    )
     print(f"episodes per minute {episodes / wall * 60:.2f}")
     print(f"swarm time / ep     {statistics.mean(e['swarm_s'] for e in timings):.2f} s")
     print(f"verifier time / ep  {statistics.mean(e['grade_s'] for e in timings):.2f} s")
-    print(f"harness overhead/ep mean {statistics.mean(overhead):.2f} s, max {max(overhead):.2f} s "
-          f"(target < {OVERHEAD_TARGET_S:.0f} s: "
-          f"{'met' if statistics.mean(overhead) < OVERHEAD_TARGET_S else 'MISSED'})")
+    print(
+        f"harness overhead/ep mean {statistics.mean(overhead):.2f} s, max {max(overhead):.2f} s "
+        f"(target < {OVERHEAD_TARGET_S:.0f} s: "
+        f"{'met' if statistics.mean(overhead) < OVERHEAD_TARGET_S else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

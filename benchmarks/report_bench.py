@@ -26,15 +26,27 @@ BUILD_TARGET_S, SIZE_TARGET_MB, APPEND_TARGET_S = 10.0, 15.0, 1.0
 
 def synthetic_ledger(gym_dir: Path, episodes: int) -> Ledger:
     """A ledger of ``episodes`` episodes (one turn, seven grades each) over 5 configurations."""
-    configs = [SyntheticConfig("qwen-7b", 0.45), SyntheticConfig("qwen-14b", 0.6),
-               SyntheticConfig("qwen-32b", 0.8, knobs={"scheduler.policy": "critical_path"}),
-               SyntheticConfig("sim-competent", 0.7, simulated=True),
-               SyntheticConfig("sim-lazy", 0.3, simulated=True)]
+    configs = [
+        SyntheticConfig("qwen-7b", 0.45),
+        SyntheticConfig("qwen-14b", 0.6),
+        SyntheticConfig("qwen-32b", 0.8, knobs={"scheduler.policy": "critical_path"}),
+        SyntheticConfig("sim-competent", 0.7, simulated=True),
+        SyntheticConfig("sim-lazy", 0.3, simulated=True),
+    ]
     runs_per_config, tasks = 10, 20
     seeds = max(1, episodes // (len(configs) * runs_per_config * tasks))
     ledger = Ledger.open(gym_dir)
-    fill(ledger, SyntheticPlan(configs=configs, runs_per_config=runs_per_config, tasks=tasks,
-                               seeds=seeds, turns=1, injected="<script>alert(1)</script>"))
+    fill(
+        ledger,
+        SyntheticPlan(
+            configs=configs,
+            runs_per_config=runs_per_config,
+            tasks=tasks,
+            seeds=seeds,
+            turns=1,
+            injected="<script>alert(1)</script>",
+        ),
+    )
     # a few turns with event logs so the Gantt timeline is part of the measured build
     fill(ledger, SyntheticPlan(configs=configs[:1], tasks=2, seeds=1, events=True, seed=1))
     return ledger
@@ -80,8 +92,10 @@ def main() -> int:
     size_mb = summary.bytes / 1e6
     print(f"ledger: {episodes} episodes, {grade_rows} grade rows (filled in {filled:.1f} s)")
     print(f"report build: {build_s:.2f} s (target < {BUILD_TARGET_S:.0f} s)")
-    print(f"report size: {size_mb:.2f} MB (target < {SIZE_TARGET_MB:.0f} MB), "
-          f"{summary.figures} figures")
+    print(
+        f"report size: {size_mb:.2f} MB (target < {SIZE_TARGET_MB:.0f} MB), "
+        f"{summary.figures} figures"
+    )
     print(f"append {appended} grade rows: {append_s:.3f} s (target < {APPEND_TARGET_S:.0f} s)")
     ok = build_s < BUILD_TARGET_S and size_mb < SIZE_TARGET_MB and append_s < APPEND_TARGET_S
     print("all targets met" if ok else "TARGET MISSED")

@@ -52,10 +52,14 @@ FLEETS: dict[str, list[tuple[int, float]]] = {  # name -> [(weight, speed)]
 
 # ------------------------------------------------------------------ DAG shapes
 
+
 def _task(i: int, rng: random.Random, deps: list[int], files: list[str] | None = None) -> dict:
-    return {"id": f"t{i:03d}", "deps": [f"t{d:03d}" for d in deps],
-            "estimated_cost": round(rng.uniform(1.0, 5.0), 2),
-            "owned_files": files or [f"f{i:03d}.py"]}
+    return {
+        "id": f"t{i:03d}",
+        "deps": [f"t{d:03d}" for d in deps],
+        "estimated_cost": round(rng.uniform(1.0, 5.0), 2),
+        "owned_files": files or [f"f{i:03d}.py"],
+    }
 
 
 def wide(n: int, rng: random.Random) -> list[dict]:
@@ -111,8 +115,9 @@ def layered(n: int, rng: random.Random, conflicts: bool = False) -> list[dict]:
         for j in layer:
             earlier = [t for lay in layers[-2:] for t in lay]
             deps = rng.sample(earlier, min(len(earlier), rng.randint(1, 3))) if earlier else []
-            files = [f"f{j:03d}.py"] + ([f"shared{rng.randint(0, 2)}.py"]
-                                        if conflicts and rng.random() < 0.4 else [])
+            files = [f"f{j:03d}.py"] + (
+                [f"shared{rng.randint(0, 2)}.py"] if conflicts and rng.random() < 0.4 else []
+            )
             tasks.append(_task(j, rng, deps, files))
         layers.append(layer)
         i += width
@@ -132,6 +137,7 @@ SIZES = (10, 40, 200)
 
 # ------------------------------------------------------------------ simulation
 
+
 class SimulatedDevices:
     """A dispatcher whose attempts take true cost ÷ speed virtual seconds."""
 
@@ -148,8 +154,10 @@ class SimulatedDevices:
 
 
 def make_devices(fleet: list[tuple[int, float]]) -> list[Device]:
-    return [Device(name=f"d{i}", url=f"sim:d{i}", model="sim", weight=w, speed=s)
-            for i, (w, s) in enumerate(fleet)]
+    return [
+        Device(name=f"d{i}", url=f"sim:d{i}", model="sim", weight=w, speed=s)
+        for i, (w, s) in enumerate(fleet)
+    ]
 
 
 def lower_bound(tasks: list[dict], fleet: list[tuple[int, float]]) -> float:
@@ -179,16 +187,24 @@ def with_estimate_noise(tasks: list[dict], noise: float, rng: random.Random) -> 
     """The plan as the scheduler sees it: each cost estimate off by a log-normal factor."""
     if noise <= 0:
         return tasks
-    return [{**t, "estimated_cost": round(t["estimated_cost"] * rng.lognormvariate(0, noise), 3)}
-            for t in tasks]
+    return [
+        {**t, "estimated_cost": round(t["estimated_cost"] * rng.lognormvariate(0, noise), 3)}
+        for t in tasks
+    ]
 
 
-async def _simulate(tasks: list[dict], fleet: list[tuple[int, float]], policy: str,
-                    noise: float, seed: str):
+async def _simulate(
+    tasks: list[dict], fleet: list[tuple[int, float]], policy: str, noise: float, seed: str
+):
     devices = SimulatedDevices({t["id"]: t["estimated_cost"] for t in tasks})
     seen = with_estimate_noise(tasks, noise, random.Random(f"noise-{seed}"))
-    scheduler = Scheduler(load_plan(seen), make_devices(fleet), devices,
-                          events=EventLog(None, "bench"), knobs=Knobs({"scheduler.policy": policy}))
+    scheduler = Scheduler(
+        load_plan(seen),
+        make_devices(fleet),
+        devices,
+        events=EventLog(None, "bench"),
+        knobs=Knobs({"scheduler.policy": policy}),
+    )
     loop = asyncio.get_running_loop()
     start = loop.time()
     outcome = await scheduler.run()
@@ -196,39 +212,59 @@ async def _simulate(tasks: list[dict], fleet: list[tuple[int, float]], policy: s
     return loop.time() - start, devices.busy
 
 
-def run_case(shape: str, n: int, fleet_name: str, policy: str, seed: int,
-             noise: float = 0.0) -> Case:
+def run_case(
+    shape: str, n: int, fleet_name: str, policy: str, seed: int, noise: float = 0.0
+) -> Case:
     key = f"{seed}-{shape}-{n}"
     tasks = SHAPES[shape](n, random.Random(key))
     fleet = FLEETS[fleet_name]
     makespan, busy = run_virtual(_simulate(tasks, fleet, policy, noise, key))
     slots = sum(w for w, _ in fleet)
-    return Case(shape, len(tasks), fleet_name, policy, makespan, lower_bound(tasks, fleet),
-                busy / (makespan * slots))
+    return Case(
+        shape,
+        len(tasks),
+        fleet_name,
+        policy,
+        makespan,
+        lower_bound(tasks, fleet),
+        busy / (makespan * slots),
+    )
 
 
 def run_suite(seed: int, noise: float = 0.0) -> list[Case]:
-    return [run_case(shape, n, fleet, policy, seed, noise)
-            for shape in SHAPES for n in SIZES for fleet in FLEETS for policy in POLICIES]
+    return [
+        run_case(shape, n, fleet, policy, seed, noise)
+        for shape in SHAPES
+        for n in SIZES
+        for fleet in FLEETS
+        for policy in POLICIES
+    ]
 
 
 # ------------------------------------------------------------------ overhead
 
+
 def measure_overhead(seed: int) -> float:
     """Wall seconds to schedule 200 layered tasks on 8 devices with zero-latency fakes."""
+
     class ZeroLatency:
         async def dispatch(self, assignment: Any, events: Any) -> DispatchResult:
             return DispatchResult(ok=True)
 
     tasks = layered(200, random.Random(seed))
-    scheduler = Scheduler(load_plan(tasks), make_devices(FLEETS["8-mixed"]), ZeroLatency(),
-                          events=EventLog(None, "bench"))
+    scheduler = Scheduler(
+        load_plan(tasks),
+        make_devices(FLEETS["8-mixed"]),
+        ZeroLatency(),
+        events=EventLog(None, "bench"),
+    )
     started = time.perf_counter()
     asyncio.run(scheduler.run())
     return time.perf_counter() - started
 
 
 # ------------------------------------------------------------------ summary
+
 
 def summarize(cases: list[Case], overhead_s: float) -> dict[str, Any]:
     per_shape: dict[str, dict[str, float]] = {}
@@ -239,8 +275,11 @@ def summarize(cases: list[Case], overhead_s: float) -> dict[str, Any]:
     median = {p: statistics.median(c.ratio for c in cases if c.policy == p) for p in POLICIES}
     worst_gap = max(v["critical_path"] / v["fanout"] - 1 for v in per_shape.values())
     ratio = {(c.shape, c.tasks, c.fleet, c.policy): c.ratio for c in cases}
-    worst_case_gap = max(ratio[(s, n, f, "critical_path")] / ratio[(s, n, f, "fanout")] - 1
-                         for (s, n, f, p) in ratio if p == "fanout")
+    worst_case_gap = max(
+        ratio[(s, n, f, "critical_path")] / ratio[(s, n, f, "fanout")] - 1
+        for (s, n, f, p) in ratio
+        if p == "fanout"
+    )
     targets = {
         "critical_path_median_le_1.10": median["critical_path"] <= 1.10,
         "never_2pct_worse_than_fanout": worst_gap <= 0.02,
@@ -248,24 +287,41 @@ def summarize(cases: list[Case], overhead_s: float) -> dict[str, Any]:
         "better_on_fan_in": per_shape["fan_in"]["critical_path"] < per_shape["fan_in"]["fanout"],
         "overhead_200_tasks_8_devices_lt_1s": overhead_s < 1.0,
     }
-    return {"median_ratio": median, "per_shape_mean_ratio": per_shape,
-            "worst_gap_vs_fanout": worst_gap, "worst_single_case_gap_vs_fanout": worst_case_gap,
-            "overhead_s": overhead_s, "targets": targets}
+    return {
+        "median_ratio": median,
+        "per_shape_mean_ratio": per_shape,
+        "worst_gap_vs_fanout": worst_gap,
+        "worst_single_case_gap_vs_fanout": worst_case_gap,
+        "overhead_s": overhead_s,
+        "targets": targets,
+    }
 
 
 def print_table(cases: list[Case], summary: dict[str, Any]) -> None:
-    print(f"{'shape':<10} {'tasks':>5} {'fleet':<11} {'policy':<14} {'makespan':>9} "
-          f"{'bound':>8} {'ratio':>6} {'busy':>5}")
+    print(
+        f"{'shape':<10} {'tasks':>5} {'fleet':<11} {'policy':<14} {'makespan':>9} "
+        f"{'bound':>8} {'ratio':>6} {'busy':>5}"
+    )
     for c in cases:
-        print(f"{c.shape:<10} {c.tasks:>5} {c.fleet:<11} {c.policy:<14} {c.makespan:>9.2f} "
-              f"{c.lower_bound:>8.2f} {c.ratio:>6.3f} {c.busy_share:>5.0%}")
-    print("\nmean ratio per shape:   " + "  ".join(
-        f"{s}: fanout {v['fanout']:.3f} / critical_path {v['critical_path']:.3f}"
-        for s, v in summary["per_shape_mean_ratio"].items()))
-    print("median ratio:           " + "  ".join(
-        f"{p} {r:.3f}" for p, r in summary["median_ratio"].items()))
-    print(f"worst critical_path gap vs fanout on a shape: {summary['worst_gap_vs_fanout']:+.2%}"
-          f" (single case: {summary['worst_single_case_gap_vs_fanout']:+.2%})")
+        print(
+            f"{c.shape:<10} {c.tasks:>5} {c.fleet:<11} {c.policy:<14} {c.makespan:>9.2f} "
+            f"{c.lower_bound:>8.2f} {c.ratio:>6.3f} {c.busy_share:>5.0%}"
+        )
+    print(
+        "\nmean ratio per shape:   "
+        + "  ".join(
+            f"{s}: fanout {v['fanout']:.3f} / critical_path {v['critical_path']:.3f}"
+            for s, v in summary["per_shape_mean_ratio"].items()
+        )
+    )
+    print(
+        "median ratio:           "
+        + "  ".join(f"{p} {r:.3f}" for p, r in summary["median_ratio"].items())
+    )
+    print(
+        f"worst critical_path gap vs fanout on a shape: {summary['worst_gap_vs_fanout']:+.2%}"
+        f" (single case: {summary['worst_single_case_gap_vs_fanout']:+.2%})"
+    )
     print(f"overhead: 200 tasks / 8 devices, zero latency: {summary['overhead_s'] * 1000:.0f} ms")
     for name, ok in summary["targets"].items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name}")
@@ -275,8 +331,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the table as JSON")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated DAGs")
-    parser.add_argument("--noise", type=float, default=0.0,
-                        help="log-normal sigma of the planner's cost estimates (0 = exact)")
+    parser.add_argument(
+        "--noise",
+        type=float,
+        default=0.0,
+        help="log-normal sigma of the planner's cost estimates (0 = exact)",
+    )
     args = parser.parse_args(argv)
     cases = run_suite(args.seed, args.noise)
     summary = summarize(cases, measure_overhead(args.seed))

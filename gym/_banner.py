@@ -25,14 +25,22 @@ def print_banner(
 ) -> None:
     """Say what runs where; loudly say so when the results will be simulated."""
     if config.simulated:
-        console.print(Text(
-            "SIMULATED: the brain and/or fleet are the offline simulator; results are labelled "
-            "'sim' and never compared with real-model results.", style="bold yellow"))
+        console.print(
+            Text(
+                "SIMULATED: the brain and/or fleet are the offline simulator; results are labelled "
+                "'sim' and never compared with real-model results.",
+                style="bold yellow",
+            )
+        )
         console.print(Text(REAL_MODELS_HINT))
     done = total - pending
     resumed = f" ({done} already complete)" if done else ""
-    console.print(Text(f"run {run_id}: {pending} episode(s) to run{resumed}, "
-                       f"{config.parallel} at a time, up to {config.max_turns} turns each"))
+    console.print(
+        Text(
+            f"run {run_id}: {pending} episode(s) to run{resumed}, "
+            f"{config.parallel} at a time, up to {config.max_turns} turns each"
+        )
+    )
 
 
 def print_summary(
@@ -46,8 +54,11 @@ def print_summary(
             console.print(errors)
     latest = {v.seed: v for v in views}  # views come in start order: a re-run wins
     totals = Counter(_label(v) for v in latest.values())
-    summary = {"totals": dict(totals), "run_folder": str(folder),
-               "episodes": [_timing(r) for r in sorted(results, key=lambda r: r.plan.index)]}
+    summary = {
+        "totals": dict(totals),
+        "run_folder": str(folder),
+        "episodes": [_timing(r) for r in sorted(results, key=lambda r: r.plan.index)],
+    }
     path = write_summary(folder, summary)
     console.print(Text("totals: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items()))))
     console.print(Text(f"run folder: {folder}"))
@@ -56,11 +67,18 @@ def print_summary(
 
 def _timing(result: EpisodeResult) -> dict[str, object]:
     return {
-        "index": result.plan.index, "task": result.task, "outcome": result.outcome.value,
-        "archetype": result.plan.archetype, "persona": result.plan.persona,
-        "start": result.start, "final_stage": result.final_stage, "note": result.note,
-        "turns": result.turns, "elapsed_s": round(result.elapsed_s, 3),
-        "swarm_s": round(result.swarm_s, 3), "grade_s": round(result.grade_s, 3),
+        "index": result.plan.index,
+        "task": result.task,
+        "outcome": result.outcome.value,
+        "archetype": result.plan.archetype,
+        "persona": result.plan.persona,
+        "start": result.start,
+        "final_stage": result.final_stage,
+        "note": result.note,
+        "turns": result.turns,
+        "elapsed_s": round(result.elapsed_s, 3),
+        "swarm_s": round(result.swarm_s, 3),
+        "grade_s": round(result.grade_s, 3),
         "overhead_s": round(result.overhead_s, 3),
     }
 

@@ -24,8 +24,9 @@ config_app = typer.Typer(help="The effective gym configuration.", no_args_is_hel
 
 
 def _fail(prefix: str, exc: Exception, code: int) -> typer.Exit:
-    typer.echo(f"{prefix}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
-               err=True)
+    typer.echo(
+        f"{prefix}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True
+    )
     return typer.Exit(code)
 
 
@@ -59,10 +60,21 @@ def run(
     from gym.orchestrator import run_gym
 
     flags = {
-        "episodes": episodes, "parallel": parallel, "archetype": archetype, "persona": persona,
-        "suite": suite, "brain": brain, "fleet": fleet, "knobs": knob or None, "seed": seed,
-        "max_turns": max_turns, "turn_timeout_s": turn_timeout_s, "swarm_cmd": swarm_cmd,
-        "gym_dir": gym_dir, "catalog_dir": catalog_dir, "judge": judge,
+        "episodes": episodes,
+        "parallel": parallel,
+        "archetype": archetype,
+        "persona": persona,
+        "suite": suite,
+        "brain": brain,
+        "fleet": fleet,
+        "knobs": knob or None,
+        "seed": seed,
+        "max_turns": max_turns,
+        "turn_timeout_s": turn_timeout_s,
+        "swarm_cmd": swarm_cmd,
+        "gym_dir": gym_dir,
+        "catalog_dir": catalog_dir,
+        "judge": judge,
     }
     try:
         loaded = load_config(flags, toml_path=config_file)

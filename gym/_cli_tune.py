@@ -38,31 +38,45 @@ def _table(exp: Any) -> Table:
     if result is None:
         return table
     for e in result.endpoints:
-        table.add_row(e.name, _fmt(e.mean_a), _fmt(e.mean_b), _fmt(e.delta), _fmt(e.p_value),
-                      _fmt(e.p_adj))
+        table.add_row(
+            e.name, _fmt(e.mean_a), _fmt(e.mean_b), _fmt(e.delta), _fmt(e.p_value), _fmt(e.p_adj)
+        )
     for g in result.guards:
         score = g.score_test
-        table.add_row(f"{g.dimension} score", _fmt(g.base_mean), _fmt(g.cand_mean),
-                      _fmt(score.mean_delta if score else None),
-                      _fmt(score.p_value if score else None), _fmt(g.p_score_adj))
-    table.caption = Text(f"{result.n_pairs} paired episode(s), {result.unpaired} unpaired; "
-                         "exact McNemar on pass/fail, paired bootstrap on scores")
+        table.add_row(
+            f"{g.dimension} score",
+            _fmt(g.base_mean),
+            _fmt(g.cand_mean),
+            _fmt(score.mean_delta if score else None),
+            _fmt(score.p_value if score else None),
+            _fmt(g.p_score_adj),
+        )
+    table.caption = Text(
+        f"{result.n_pairs} paired episode(s), {result.unpaired} unpaired; "
+        "exact McNemar on pass/fail, paired bootstrap on scores"
+    )
     return table
 
 
 def _printer(console: Console) -> Any:
     def show(exp: Any) -> None:
         delta = exp.proposal.delta
-        console.print(Text(f"experiment #{exp.index + 1}: {delta.arg()} (was {delta.old}), "
-                           f"proposed by {exp.proposal.source}"))
+        console.print(
+            Text(
+                f"experiment #{exp.index + 1}: {delta.arg()} (was {delta.old}), "
+                f"proposed by {exp.proposal.source}"
+            )
+        )
         console.print(_table(exp))
         if exp.proposal.source == "brain" and exp.proposal.rationale:
             console.print(Text(f"  rationale: {exp.proposal.rationale}"))
         if exp.proposal.refused:
             console.print(Text(f"  ({exp.proposal.refused})"))
         console.print(Text(f"  decision: {exp.decision.outcome.upper()} — {exp.decision.reason}"))
-        console.print(Text(f"  arms: A {exp.run_a}, B {exp.run_b}; ledger experiment "
-                           f"{exp.experiment_id}"))
+        console.print(
+            Text(f"  arms: A {exp.run_a}, B {exp.run_b}; ledger experiment {exp.experiment_id}")
+        )
+
     return show
 
 
@@ -89,18 +103,28 @@ def tune(
     parallel: Annotated[int | None, _opt("Episodes at the same time.")] = None,
     judge: Annotated[bool | None, _opt("Grade with the AI judge.", "--judge/--no-judge")] = None,
     gym_dir: Annotated[Path | None, _opt("Ledger and run folders (default .gym).")] = None,
-    out: Annotated[Path | None, _opt("Adopted knob file (default GYM_DIR/tuned-knobs.toml).")]
-    = None,
-    config_file: Annotated[Path | None, _opt(f"Config file (default ./{CONFIG_FILE}).",
-                                             "--config")] = None,
+    out: Annotated[
+        Path | None, _opt("Adopted knob file (default GYM_DIR/tuned-knobs.toml).")
+    ] = None,
+    config_file: Annotated[
+        Path | None, _opt(f"Config file (default ./{CONFIG_FILE}).", "--config")
+    ] = None,
 ) -> None:
     """Tune swarm knobs by paired A/B runs; write the adopted set to a knob file."""
     from gym.tweaker import TuneOptions
     from gym.tweaker import tune as run_tune
 
-    flags = {"suite": suite, "brain": brain, "fleet": fleet, "knobs": knob or None,
-             "seed": seed, "max_turns": max_turns, "parallel": parallel, "judge": judge,
-             "gym_dir": gym_dir}
+    flags = {
+        "suite": suite,
+        "brain": brain,
+        "fleet": fleet,
+        "knobs": knob or None,
+        "seed": seed,
+        "max_turns": max_turns,
+        "parallel": parallel,
+        "judge": judge,
+        "gym_dir": gym_dir,
+    }
     console = Console()
     if not console.is_terminal:
         console.width = 120  # logs and CI: keep each table row on one line
@@ -108,7 +132,10 @@ def tune(
         base = load_config(flags, toml_path=config_file).config
         options = TuneOptions(
             candidates=knob_candidates.split(",") if knob_candidates else None,
-            experiments=experiments, episodes_per_arm=episodes_per_arm, out=out)
+            experiments=experiments,
+            episodes_per_arm=episodes_per_arm,
+            out=out,
+        )
         result = run_tune(base, options, on_experiment=_printer(console))
     except (GymConfigError, BrainError, LedgerError, ValidationError) as exc:
         raise _fail(exc, 2) from None
@@ -123,9 +150,13 @@ def _conclusion(console: Console, result: Any) -> None:
     if result.knob_file is None:
         console.print("nothing adopted; no knob file written")
         return
-    console.print(Text(f"adopted knobs written to {result.knob_file} (not applied); use "
-                       f"`swarm run --knob-file {result.knob_file}` or copy [knobs] into "
-                       f"{CONFIG_FILE}"))
+    console.print(
+        Text(
+            f"adopted knobs written to {result.knob_file} (not applied); use "
+            f"`swarm run --knob-file {result.knob_file}` or copy [knobs] into "
+            f"{CONFIG_FILE}"
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -40,8 +40,15 @@ def _device(event: dict[str, Any]) -> str:
 
 def _new_task(task_id: str) -> dict[str, Any]:
     return {
-        "task_id": task_id, "status": "pending", "device": "", "model": "", "attempts": 0,
-        "attempt_history": [], "elapsed_ms": 0, "tool_calls": 0, "files_written": [],
+        "task_id": task_id,
+        "status": "pending",
+        "device": "",
+        "model": "",
+        "attempts": 0,
+        "attempt_history": [],
+        "elapsed_ms": 0,
+        "tool_calls": 0,
+        "files_written": [],
     }
 
 
@@ -60,9 +67,15 @@ def rebuild_report(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "run_id": str(events[0].get("run_id", "")) if events else "",
         "status": str(finished.get("status", "failed")) if finished else "interrupted",
-        "done": done, "failed": failed, "tasks": list(tasks.values()), "per_device": devices,
-        "gates": {}, "usage": _usage(events), "knobs": {},
-        "elapsed_ms": _elapsed_ms(events), "rebuilt_from_events": True,
+        "done": done,
+        "failed": failed,
+        "tasks": list(tasks.values()),
+        "per_device": devices,
+        "gates": {},
+        "usage": _usage(events),
+        "knobs": {},
+        "elapsed_ms": _elapsed_ms(events),
+        "rebuilt_from_events": True,
     }
 
 
@@ -72,8 +85,11 @@ def _apply(event: dict[str, Any], tasks: dict[str, Any], devices: dict[str, Any]
         return
     task = tasks.setdefault(task_id, _new_task(task_id))
     device = _device(event)
-    stats = devices.setdefault(device, {"dispatched": 0, "tool_calls": 0, "retries": 0}) \
-        if device else {"dispatched": 0, "tool_calls": 0, "retries": 0}
+    stats = (
+        devices.setdefault(device, {"dispatched": 0, "tool_calls": 0, "retries": 0})
+        if device
+        else {"dispatched": 0, "tool_calls": 0, "retries": 0}
+    )
     if name == "task_dispatched":
         task.update(status="running", device=device, model=str(event.get("model", "")))
         task["attempts"] += 1
@@ -86,8 +102,12 @@ def _apply(event: dict[str, Any], tasks: dict[str, Any], devices: dict[str, Any]
     elif name == "task_retry":
         stats["retries"] += 1
         task["attempt_history"].append(
-            {"device": device, "outcome": "retry", "error": str(event.get("error", "")),
-             "elapsed_ms": int(event.get("elapsed_ms") or 0)}
+            {
+                "device": device,
+                "outcome": "retry",
+                "error": str(event.get("error", "")),
+                "elapsed_ms": int(event.get("elapsed_ms") or 0),
+            }
         )
     elif name == "task_completed":
         ok = event.get("status", "done") == "done" and event.get("ok", True) is not False

@@ -28,7 +28,12 @@ class TurnGrade:
 
 
 async def grade_turn(
-    workdir: Path, task: Task, stage: int, evidence: Evidence, *, judge_url: str | None,
+    workdir: Path,
+    task: Task,
+    stage: int,
+    evidence: Evidence,
+    *,
+    judge_url: str | None,
     existing: set[str] | None = None,
 ) -> TurnGrade:
     """Grade ``workdir`` at ``stage``; a verifier crash is an InfraError, never a red grade.
@@ -46,7 +51,11 @@ async def grade_turn(
 
 
 def _grade(
-    workdir: Path, task: Task, stage: int, evidence: Evidence, judge_url: str | None,
+    workdir: Path,
+    task: Task,
+    stage: int,
+    evidence: Evidence,
+    judge_url: str | None,
     owned: set[str] | None,
 ) -> Grade:
     # A fresh judge per grade: its HTTP client belongs to the event loop the verifier
@@ -54,6 +63,11 @@ def _grade(
     node = parse_node_spec(judge_url) if judge_url else None
     judge = transport_for(node.url, model=node.model or None) if node else None
     return verifier.grade_workdir(
-        workdir, task, stage=stage, report=evidence.report,
-        events_path=evidence.events_path, judge=judge, owned_files=owned,
+        workdir,
+        task,
+        stage=stage,
+        report=evidence.report,
+        events_path=evidence.events_path,
+        judge=judge,
+        owned_files=owned,
     )

@@ -14,8 +14,15 @@ from gym.collector import Evidence
 #: Contract-2 exit codes: 0 done, 1 failed, 2 bad usage/config, 3 stuck, 130 interrupted.
 SWARM_OUTCOME_CODES = {0, 1, 3, 130}
 #: Error text of attempts that never reached a model.
-UNREACHABLE_MARKERS = ("connection refused", "connect", "unreachable", "name or service",
-                       "no route", "cannot reach", "does not answer")
+UNREACHABLE_MARKERS = (
+    "connection refused",
+    "connect",
+    "unreachable",
+    "name or service",
+    "no route",
+    "cannot reach",
+    "does not answer",
+)
 
 
 def infra_error(evidence: Evidence) -> InfraError | None:

@@ -57,8 +57,11 @@ class KeptApps:
         Each kept app is continued at most once per run, so one green app does not
         turn every later continue-existing episode into the same episode.
         """
-        usable = [a for a in self.all()
-                  if a.stage < max_stage.get(a.task, 0) and a.path not in self._taken]
+        usable = [
+            a
+            for a in self.all()
+            if a.stage < max_stage.get(a.task, 0) and a.path not in self._taken
+        ]
         if not usable:
             return None
         app = random.Random(seed).choice(usable)

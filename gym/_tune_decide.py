@@ -121,29 +121,38 @@ def decide(result: ArmComparison) -> Decision:
     better = [e.name for e in result.endpoints if e.better(alpha)]
     harmed = [g.dimension for g in result.guards if raw_worse(g, alpha)]
     if better and not harmed:
-        return Decision(ADOPT, f"B significantly better on {', '.join(better)}, "
-                               "no deterministic dimension worse")
+        return Decision(
+            ADOPT,
+            f"B significantly better on {', '.join(better)}, no deterministic dimension worse",
+        )
     if better:
-        return Decision(INCONCLUSIVE, f"B better on {', '.join(better)} but worse on "
-                                      f"{', '.join(harmed)} (unadjusted)")
+        return Decision(
+            INCONCLUSIVE,
+            f"B better on {', '.join(better)} but worse on {', '.join(harmed)} (unadjusted)",
+        )
     return Decision(INCONCLUSIVE, _no_signal(result))
 
 
 def _no_signal(result: ArmComparison) -> str:
     mde = result.mde_pass
-    reach = (f"the smallest pass-rate change this sample detects is {mde:.0%}" if mde is not None
-             else "too few pairs for any pass-rate change to be significant")
+    reach = (
+        f"the smallest pass-rate change this sample detects is {mde:.0%}"
+        if mde is not None
+        else "too few pairs for any pass-rate change to be significant"
+    )
     return f"no significant difference over {result.n_pairs} pair(s); {reach}"
 
 
-def compare_arms(ledger: Ledger, run_a: str, run_b: str, *, seed: int = 0,
-                 alpha: float = ALPHA) -> ArmComparison:
+def compare_arms(
+    ledger: Ledger, run_a: str, run_b: str, *, seed: int = 0, alpha: float = ALPHA
+) -> ArmComparison:
     """Pair the two arms' episodes on (task, seed) and test them (ComparisonError: no pairs)."""
     data = load(ledger, [run_a, run_b])
     comparison = compare_runs(data, run_a, run_b, seed=seed, alpha=alpha)
     pairs = pair_episodes(data, run_a, run_b)
-    endpoints = _holm([_pass_endpoint(comparison), _score_endpoint(data.grades, pairs, seed)],
-                      alpha)
+    endpoints = _holm(
+        [_pass_endpoint(comparison), _score_endpoint(data.grades, pairs, seed)], alpha
+    )
     guards = [c for c in comparison.changes if c.dimension in DETERMINISTIC_DIMENSIONS]
     unpaired = comparison.unpaired_baseline + comparison.unpaired_candidate
     # Holm's first step tests the smaller p against alpha / 2: what a lone change must beat.
@@ -159,8 +168,9 @@ def _pass_endpoint(comparison: Comparison) -> Endpoint:
 
 def episode_scores(grades: pd.DataFrame) -> pd.Series:
     """Each episode's mean deterministic-dimension score at its last graded turn."""
-    rows = grades[grades.dimension.isin(DETERMINISTIC_DIMENSIONS)
-                  & (grades.status != "inconclusive")]
+    rows = grades[
+        grades.dimension.isin(DETERMINISTIC_DIMENSIONS) & (grades.status != "inconclusive")
+    ]
     if rows.empty:
         return pd.Series(dtype=float)
     last = rows.groupby("episode_id").turn.transform("max")
@@ -173,8 +183,9 @@ def _score_endpoint(grades: pd.DataFrame, pairs: pd.DataFrame, seed: int) -> End
     a = list(scores.loc[both.episode_id_b])
     b = list(scores.loc[both.episode_id_c])
     test = paired_bootstrap(a, b, seed=seed)
-    return Endpoint("mean score", _mean(a), _mean(b), test.mean_delta,
-                    max(test.p_value, sign_floor(a, b)))
+    return Endpoint(
+        "mean score", _mean(a), _mean(b), test.mean_delta, max(test.p_value, sign_floor(a, b))
+    )
 
 
 def sign_floor(a: list[float], b: list[float]) -> float:
@@ -194,14 +205,20 @@ def _mean(values: list[float]) -> float | None:
 
 def _holm(endpoints: list[Endpoint], alpha: float) -> list[Endpoint]:
     adjusted = multipletests([e.p_value for e in endpoints], alpha=alpha, method="holm")[1]
-    return [Endpoint(e.name, e.mean_a, e.mean_b, e.delta, e.p_value, float(p))
-            for e, p in zip(endpoints, adjusted, strict=True)]
+    return [
+        Endpoint(e.name, e.mean_a, e.mean_b, e.delta, e.p_value, float(p))
+        for e, p in zip(endpoints, adjusted, strict=True)
+    ]
 
 
 def statistics(result: ArmComparison, decision: Decision) -> dict[str, Any]:
     """The experiment's statistics as the ledger stores them (flat, readable keys)."""
-    stats: dict[str, Any] = {"pairs": result.n_pairs, "unpaired": result.unpaired,
-                             "alpha": result.alpha, "reason": decision.reason}
+    stats: dict[str, Any] = {
+        "pairs": result.n_pairs,
+        "unpaired": result.unpaired,
+        "alpha": result.alpha,
+        "reason": decision.reason,
+    }
     for e in result.endpoints:
         key = e.name.replace(" ", "_")
         stats[f"{key}_a"] = _round(e.mean_a)

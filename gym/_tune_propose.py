@@ -37,8 +37,7 @@ class Proposal:
     refused: str = ""  # why the brain's proposal was not used, when the fallback stepped in
 
 
-def _prompt(space: dict[str, KnobDomain], baseline: dict[str, Any],
-            history: Iterable[str]) -> str:
+def _prompt(space: dict[str, KnobDomain], baseline: dict[str, Any], history: Iterable[str]) -> str:
     lines = [
         "You tune a multi-agent coding swarm. Propose ONE knob change that should raise the",
         "pass rate of the episodes. Only these knobs, only these values, are allowed:",
@@ -54,8 +53,9 @@ def _prompt(space: dict[str, KnobDomain], baseline: dict[str, Any],
     return "\n".join(lines)
 
 
-async def ask_brain(brain: Transport, space: dict[str, KnobDomain], baseline: dict[str, Any],
-                    history: Iterable[str]) -> KnobProposal | str:
+async def ask_brain(
+    brain: Transport, space: dict[str, KnobDomain], baseline: dict[str, Any], history: Iterable[str]
+) -> KnobProposal | str:
     """The brain's proposal, or a one-line reason why there is none."""
     message = Message(role=Role.USER, content=_prompt(space, baseline, history))
     try:
@@ -64,8 +64,12 @@ async def ask_brain(brain: Transport, space: dict[str, KnobDomain], baseline: di
         return f"brain gave no proposal: {str(exc).splitlines()[0] if str(exc) else exc!r}"
 
 
-def fallback(space: dict[str, KnobDomain], baseline: dict[str, Any],
-             tried: set[tuple[str, Any]], seed: int = 0) -> KnobDelta | None:
+def fallback(
+    space: dict[str, KnobDomain],
+    baseline: dict[str, Any],
+    tried: set[tuple[str, Any]],
+    seed: int = 0,
+) -> KnobDelta | None:
     """The first untried alternative, walking knobs in name order from a seeded start."""
     names = sorted(space)
     if not names:
@@ -79,8 +83,13 @@ def fallback(space: dict[str, KnobDomain], baseline: dict[str, Any],
     return None
 
 
-def choose(answer: KnobProposal | str, space: dict[str, KnobDomain], baseline: dict[str, Any],
-           tried: set[tuple[str, Any]], seed: int = 0) -> Proposal | None:
+def choose(
+    answer: KnobProposal | str,
+    space: dict[str, KnobDomain],
+    baseline: dict[str, Any],
+    tried: set[tuple[str, Any]],
+    seed: int = 0,
+) -> Proposal | None:
     """The brain's proposal when it is in scope and new, else the fallback (None: exhausted)."""
     refused = answer if isinstance(answer, str) else ""
     if isinstance(answer, KnobProposal):

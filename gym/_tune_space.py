@@ -78,8 +78,7 @@ def _registry() -> dict[str, Any]:
 
 def _domain(declared: Any) -> KnobDomain | None:
     """The knob's domain, or None when it has no finite declared domain (left out)."""
-    base = dict(name=declared.name, type=declared.type, default=declared.default,
-                doc=declared.doc)
+    base = dict(name=declared.name, type=declared.type, default=declared.default, doc=declared.doc)
     if declared.choices is not None:
         return KnobDomain(**base, choices=tuple(declared.choices))
     if declared.type is bool:
@@ -98,7 +97,8 @@ def tunable_space(candidates: Iterable[str] | None = None) -> dict[str, KnobDoma
     """
     registry = _registry()
     space = {
-        name: domain for name, declared in registry.items()
+        name: domain
+        for name, declared in registry.items()
         if declared.tunable and (domain := _domain(declared)) is not None
     }
     if candidates is None:
@@ -111,8 +111,9 @@ def tunable_space(candidates: Iterable[str] | None = None) -> dict[str, KnobDoma
     return {name: space[name] for name in wanted}
 
 
-def check_delta(space: dict[str, KnobDomain], baseline: dict[str, Any], knob: str,
-                value: Any) -> KnobDelta:
+def check_delta(
+    space: dict[str, KnobDomain], baseline: dict[str, Any], knob: str, value: Any
+) -> KnobDelta:
     """Check a proposed change against the scope; ScopeError says why it is refused.
 
     ``value`` may be text (a model's answer) or typed; it is converted with the swarm's own
@@ -124,7 +125,8 @@ def check_delta(space: dict[str, KnobDomain], baseline: dict[str, Any], knob: st
     typed = _coerce(knob, value)
     if not domain.allows(typed):
         raise ScopeError(
-            f"{knob}={_text(typed)} is outside its tuning domain ({domain.describe()})")
+            f"{knob}={_text(typed)} is outside its tuning domain ({domain.describe()})"
+        )
     old = baseline.get(knob, domain.default)
     if typed == old:
         raise ScopeError(f"{knob}={_text(typed)} is already the baseline value")
@@ -149,8 +151,11 @@ def alternatives(domain: KnobDomain, current: Any) -> list[Any]:
     if domain.choices is not None:
         return [c for c in domain.choices if c != current]
     assert domain.low is not None and domain.high is not None  # _domain guarantees both ends
-    raw = [current / 2, current * 2, domain.low, domain.high] if current else [
-        domain.low + (domain.high - domain.low) / 2, domain.low, domain.high]
+    raw = (
+        [current / 2, current * 2, domain.low, domain.high]
+        if current
+        else [domain.low + (domain.high - domain.low) / 2, domain.low, domain.high]
+    )
     out: list[Any] = []
     for value in raw:
         clipped = min(max(value, domain.low), domain.high)

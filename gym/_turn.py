@@ -57,8 +57,12 @@ class TurnSetup:
 def write_spec(path: Path, user: UserTurn, task: Task, stage: int, fix_from: Grade | None) -> None:
     """The spec given to the swarm: the persona's message, then the spec text verbatim."""
     findings = visible_findings(fix_from, task, stage) if fix_from and user.move == "fix" else []
-    text = render("swarm_spec.j2", message=user.message.strip(), findings=findings,
-                  spec=task.spec_for_stage(stage))
+    text = render(
+        "swarm_spec.j2",
+        message=user.message.strip(),
+        findings=findings,
+        spec=task.spec_for_stage(stage),
+    )
     path.write_text(text, encoding="utf-8")
 
 
@@ -71,8 +75,11 @@ async def play_turn(
     before = existing_event_logs(setup.workdir)
     existing = set(produced_tree(setup.workdir))
     call = SwarmCall(
-        spec_file=spec_file.resolve(), workdir=setup.workdir.resolve(), fleet=setup.config.fleet,
-        knobs=tuple(setup.config.knobs), timeout_s=setup.config.turn_timeout_s,
+        spec_file=spec_file.resolve(),
+        workdir=setup.workdir.resolve(),
+        fleet=setup.config.fleet,
+        knobs=tuple(setup.config.knobs),
+        timeout_s=setup.config.turn_timeout_s,
         swarm_cmd=setup.config.swarm_cmd,
     )
     run = await run_swarm(call, pid_file=setup.episode_dir / "swarm.pid")
@@ -88,8 +95,9 @@ async def play_turn(
         raise problem
     setup.on_phase(turn, "grade")
     judge = setup.config.brain if setup.config.judge else None
-    result.graded = await grade_turn(setup.workdir, setup.task, stage, evidence,
-                                     judge_url=judge, existing=existing)
+    result.graded = await grade_turn(
+        setup.workdir, setup.task, stage, evidence, judge_url=judge, existing=existing
+    )
     result.timings["grade_s"] = result.graded.elapsed_s
     _record_turn(setup, result)
     return result
@@ -102,15 +110,25 @@ def _save_output(episode_dir: Path, turn: int, stdout: str, stderr: str) -> None
 
 def _record_turn(setup: TurnSetup, result: TurnResult) -> None:
     ev, ledger, eid = result.evidence, setup.ledger, setup.episode_id
-    ledger.record_turn(TurnRecord(
-        episode_id=eid, turn=result.turn, move=result.user.move, stage=result.stage,
-        message=result.user.message, swarm_run_id=str((ev.report or {}).get("run_id", "")),
-        swarm_status=ev.status, exit_code=ev.run.exit_code,
-        elapsed_ms=int(ev.run.elapsed_s * 1000), prompt_tokens=ev.prompt_tokens,
-        completion_tokens=ev.completion_tokens, report=ev.report or {},
-    ))
-    ledger.store_artifact(eid, setup.episode_dir / f"turn-{result.turn}-spec.md", "spec",
-                          turn=result.turn)
+    ledger.record_turn(
+        TurnRecord(
+            episode_id=eid,
+            turn=result.turn,
+            move=result.user.move,
+            stage=result.stage,
+            message=result.user.message,
+            swarm_run_id=str((ev.report or {}).get("run_id", "")),
+            swarm_status=ev.status,
+            exit_code=ev.run.exit_code,
+            elapsed_ms=int(ev.run.elapsed_s * 1000),
+            prompt_tokens=ev.prompt_tokens,
+            completion_tokens=ev.completion_tokens,
+            report=ev.report or {},
+        )
+    )
+    ledger.store_artifact(
+        eid, setup.episode_dir / f"turn-{result.turn}-spec.md", "spec", turn=result.turn
+    )
     if ev.events_path is not None:
         ledger.store_artifact(eid, ev.events_path, "events", turn=result.turn)
     if result.grade is not None:

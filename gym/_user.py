@@ -19,13 +19,24 @@ MAX_FINDINGS_SHOWN = 8
 
 
 async def ask_user_turn(
-    brain: Transport, who: Persona, task: Task, *, turn: int, max_turns: int, stage: int,
+    brain: Transport,
+    who: Persona,
+    task: Task,
+    *,
+    turn: int,
+    max_turns: int,
+    stage: int,
     evidence: str = "",
 ) -> UserTurn:
     """Ask the brain for the next move; InfraError when it keeps failing."""
     prompt = render(
-        "user_turn.j2", persona=who, task=task, turn=turn, max_turns=max_turns,
-        evidence=evidence, next_stages=[s for s in task.stages if s.n > stage],
+        "user_turn.j2",
+        persona=who,
+        task=task,
+        turn=turn,
+        max_turns=max_turns,
+        evidence=evidence,
+        next_stages=[s for s in task.stages if s.n > stage],
     )
     return await ask_brain(brain, prompt, UserTurn, what="answer as the user")
 

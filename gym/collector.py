@@ -57,8 +57,9 @@ def collect(run: SwarmRun, workdir: Path, *, since_events: set[Path] | None = No
     if report is None and events:
         report, source = rebuild_report(events), "events"
     tree = produced_tree(workdir)
-    evidence = Evidence(run, report, source, events_path, len(events), tree=tree,
-                        digest=tree_digest(workdir, tree))
+    evidence = Evidence(
+        run, report, source, events_path, len(events), tree=tree, digest=tree_digest(workdir, tree)
+    )
     evidence.planned = planned_files(events)
     _count(evidence, report or {}, events)
     return evidence

@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -133,7 +134,7 @@ def _node_url(item: Any) -> str:
         return item
     if not isinstance(item, dict) or "url" not in item:
         raise GymConfigError(f"{CONFIG_FILE}: fleet entry {item!r} needs a url")
-    extra = "&".join(f"{k}={v}" for k, v in item.items() if k != "url")
+    extra = urlencode({k: v for k, v in item.items() if k != "url"})
     sep = "&" if "?" in item["url"] else "?"
     return item["url"] + (sep + extra if extra else "")
 

@@ -138,8 +138,9 @@ async def _keep_if_green(ctx: EpisodeContext, setup: TurnSetup, turn: TurnResult
 
 async def _start(plan: EpisodePlan, ctx: EpisodeContext) -> Start:
     if plan.invent:
-        task = await invent_task(ctx.brain, plan, avoid_ids=sorted(ctx.tasks),
-                                 out_dir=ctx.run_dir / "tasks")
+        task = await invent_task(
+            ctx.brain, plan, avoid_ids=sorted(ctx.tasks), out_dir=ctx.run_dir / "tasks"
+        )
         ctx.tasks[task.id] = task
         plan = plan.model_copy(update={"task": task.id})
     return resolve_start(plan, ctx.tasks, ctx.kept)
@@ -148,12 +149,24 @@ async def _start(plan: EpisodePlan, ctx: EpisodeContext) -> Start:
 def _begin(plan: EpisodePlan, ctx: EpisodeContext, start: Start, episode_dir: Path) -> TurnSetup:
     workdir = episode_dir / "work"
     prepare_workdir(start, workdir)
-    episode_id = ctx.ledger.start_episode(EpisodeRecord(
-        run_id=ctx.run_id, task=start.task.id, archetype=plan.archetype, persona=plan.persona,
-        seed=plan.seed, difficulty=start.task.difficulty, generated=plan.invent,
-    ))
+    episode_id = ctx.ledger.start_episode(
+        EpisodeRecord(
+            run_id=ctx.run_id,
+            task=start.task.id,
+            archetype=plan.archetype,
+            persona=plan.persona,
+            seed=plan.seed,
+            difficulty=start.task.difficulty,
+            generated=plan.invent,
+        )
+    )
     return TurnSetup(
-        ctx.config, ctx.ledger, episode_id, episode_dir, workdir, start.task,
+        ctx.config,
+        ctx.ledger,
+        episode_id,
+        episode_dir,
+        workdir,
+        start.task,
         on_phase=lambda turn, phase: ctx.progress.phase(plan.index, turn, phase),
     )
 
@@ -188,19 +201,33 @@ def _no_progress(previous: TurnResult | None, last: TurnResult) -> bool:
     Asking again for the same thing and getting the same tree is where a real user gives
     up; running the remaining turns would only repeat the same grade.
     """
-    return (previous is not None and previous.stage == last.stage
-            and previous.evidence.digest == last.evidence.digest)
+    return (
+        previous is not None
+        and previous.stage == last.stage
+        and previous.evidence.digest == last.evidence.digest
+    )
 
 
 async def _ask(
-    plan: EpisodePlan, ctx: EpisodeContext, task: Task, turn: int, stage: int,
+    plan: EpisodePlan,
+    ctx: EpisodeContext,
+    task: Task,
+    turn: int,
+    stage: int,
     last: TurnResult | None,
 ) -> UserTurn:
     evidence = ""
     if last is not None and last.grade is not None:
         evidence = evidence_summary(last.evidence, last.grade, task, last.stage)
-    user = await ask_user_turn(ctx.brain, PERSONAS[plan.persona], task, turn=turn,
-                               max_turns=plan.max_turns, stage=stage, evidence=evidence)
+    user = await ask_user_turn(
+        ctx.brain,
+        PERSONAS[plan.persona],
+        task,
+        turn=turn,
+        max_turns=plan.max_turns,
+        stage=stage,
+        evidence=evidence,
+    )
     if turn == 1 and user.move == "done":  # the opener always asks for the project
         user = user.model_copy(update={"move": "feature"})
     return user
@@ -219,12 +246,19 @@ def _close(ctx: EpisodeContext, result: EpisodeResult) -> None:
     """Append the episode's closing status (recording it first if it never got started)."""
     if not result.episode_id:
         plan = result.plan
-        result.episode_id = ctx.ledger.start_episode(EpisodeRecord(
-            run_id=ctx.run_id, task=result.task, archetype=plan.archetype, persona=plan.persona,
-            seed=plan.seed, generated=plan.invent,
-        ))
+        result.episode_id = ctx.ledger.start_episode(
+            EpisodeRecord(
+                run_id=ctx.run_id,
+                task=result.task,
+                archetype=plan.archetype,
+                persona=plan.persona,
+                seed=plan.seed,
+                generated=plan.invent,
+            )
+        )
     status = {
-        Outcome.INFRA_ERROR: EpisodeStatus.ERROR, Outcome.INTERRUPTED: EpisodeStatus.INTERRUPTED,
+        Outcome.INFRA_ERROR: EpisodeStatus.ERROR,
+        Outcome.INTERRUPTED: EpisodeStatus.INTERRUPTED,
     }.get(result.outcome, EpisodeStatus.FINISHED)
     verdict = Verdict(result.outcome.value) if status == EpisodeStatus.FINISHED else None
     ctx.ledger.finish_episode(result.episode_id, status, verdict)

@@ -88,17 +88,27 @@ def _suite_plans(config: GymConfig, suite: Suite, known: dict[str, Task]) -> lis
             raise GymConfigError(f"suite {suite.name}: unknown task {entry.task!r}")
         if entry.persona not in PERSONAS:
             raise GymConfigError(f"suite {suite.name}: unknown persona {entry.persona!r}")
-        plans.append(EpisodePlan(
-            index=i, archetype=known[entry.task].archetype.value, persona=entry.persona,
-            task=entry.task, seed=entry.seed,
-            max_turns=entry.max_turns or config.max_turns,
-        ))
+        plans.append(
+            EpisodePlan(
+                index=i,
+                archetype=known[entry.task].archetype.value,
+                persona=entry.persona,
+                task=entry.task,
+                seed=entry.seed,
+                max_turns=entry.max_turns or config.max_turns,
+            )
+        )
     return plans
 
 
 def _sample(
-    config: GymConfig, tasks: list[Task], index: int, seed: int, persona: str,
-    rng: random.Random, invent: bool,
+    config: GymConfig,
+    tasks: list[Task],
+    index: int,
+    seed: int,
+    persona: str,
+    rng: random.Random,
+    invent: bool,
 ) -> EpisodePlan:
     weights = config.archetype_weights
     archetype = config.archetype or rng.choices(list(weights), list(weights.values()))[0]
@@ -107,8 +117,13 @@ def _sample(
         pool = [t for t in tasks if t.archetype == Archetype.HEAVY_SPEC] or tasks
     task = rng.choice(pool).id if pool else ""
     return EpisodePlan(
-        index=index, archetype=archetype, persona=persona, task=task, seed=seed,
-        max_turns=config.max_turns, invent=invent,
+        index=index,
+        archetype=archetype,
+        persona=persona,
+        task=task,
+        seed=seed,
+        max_turns=config.max_turns,
+        invent=invent,
     )
 
 
@@ -123,8 +138,13 @@ async def invent_task(
     archetype = plan.archetype or Archetype.HEAVY_SPEC.value
     if archetype == Archetype.CONTINUE_EXISTING:
         archetype = Archetype.HEAVY_SPEC.value  # an invented task has no seed codebase
-    prompt = render("invent_task.j2", archetype=archetype, difficulty=1 + plan.seed % 3,
-                    avoid_ids=avoid_ids, seed=plan.seed)
+    prompt = render(
+        "invent_task.j2",
+        archetype=archetype,
+        difficulty=1 + plan.seed % 3,
+        avoid_ids=avoid_ids,
+        seed=plan.seed,
+    )
     invented = await ask_brain(brain, prompt, InventedTask, what="invent a task")
     return write_task(invented, out_dir, taken=set(avoid_ids), seed=plan.seed)
 

@@ -38,9 +38,7 @@ class _Run:
     started: set[int] = field(default_factory=set)
 
 
-def run_gym(
-    config: GymConfig, *, resume: str | None = None, console: Console | None = None
-) -> str:
+def run_gym(config: GymConfig, *, resume: str | None = None, console: Console | None = None) -> str:
     """Run (or resume) a gym run and return its run id.
 
     Raises GymConfigError before writing anything when the input is bad, and
@@ -62,8 +60,12 @@ async def _main(config: GymConfig, resume: str | None, console: Console) -> str:
     prepared = await prepare(config)
     try:
         if not resume:
-            plans = plan_episodes(config, prepared.tasks, suite=prepared.suite,
-                                  invent=not prepared.brain_node.simulated)
+            plans = plan_episodes(
+                config,
+                prepared.tasks,
+                suite=prepared.suite,
+                invent=not prepared.brain_node.simulated,
+            )
         with Ledger.open(config.gym_dir) as ledger:
             run = _open_run(ledger, config, prepared, plans, resume)
             print_banner(console, config, run.run_id, len(run.pending), len(plans))
@@ -75,7 +77,10 @@ async def _main(config: GymConfig, resume: str | None, console: Console) -> str:
 
 
 def _open_run(
-    ledger: Ledger, config: GymConfig, prepared: Prepared, plans: list[EpisodePlan],
+    ledger: Ledger,
+    config: GymConfig,
+    prepared: Prepared,
+    plans: list[EpisodePlan],
     resume: str | None,
 ) -> _Run:
     if resume:
@@ -95,10 +100,15 @@ async def _execute(
     view = LiveProgress if console.is_terminal else PlainProgress
     with view(total=len(run.pending), console=console) as progress:
         ctx = EpisodeContext(
-            config=run.config, run_id=run.run_id, run_dir=run.folder, brain=prepared.brain,
-            ledger=ledger, tasks={t.id: t for t in prepared.tasks},
-            kept=None if run.config.suite else KeptApps(run.config.gym_dir,
-                                                        simulated=run.config.simulated),
+            config=run.config,
+            run_id=run.run_id,
+            run_dir=run.folder,
+            brain=prepared.brain,
+            ledger=ledger,
+            tasks={t.id: t for t in prepared.tasks},
+            kept=None
+            if run.config.suite
+            else KeptApps(run.config.gym_dir, simulated=run.config.simulated),
             progress=progress,
         )
         try:
@@ -147,8 +157,14 @@ def _mark_unstarted(run: _Run, ledger: Ledger) -> None:
     for plan in run.pending:
         if plan.index in run.started:
             continue
-        episode_id = ledger.start_episode(EpisodeRecord(
-            run_id=run.run_id, task=plan.task, archetype=plan.archetype, persona=plan.persona,
-            seed=plan.seed, generated=plan.invent,
-        ))
+        episode_id = ledger.start_episode(
+            EpisodeRecord(
+                run_id=run.run_id,
+                task=plan.task,
+                archetype=plan.archetype,
+                persona=plan.persona,
+                seed=plan.seed,
+                generated=plan.invent,
+            )
+        )
         ledger.finish_episode(episode_id, EpisodeStatus.INTERRUPTED)

@@ -12,9 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-MoveName = Literal[
-    "feature", "fix", "tests", "refactor", "mcp-feature", "change-direction", "done"
-]
+MoveName = Literal["feature", "fix", "tests", "refactor", "mcp-feature", "change-direction", "done"]
 
 
 class UserTurn(BaseModel):

@@ -61,8 +61,9 @@ class RunProgress:
 
     def pass_rate(self) -> float | None:
         """Share of graded episodes that passed (infra errors and interruptions excluded)."""
-        graded = [r for r in self.results if r.outcome in (Outcome.PASS, Outcome.PARTIAL,
-                                                            Outcome.FAIL)]
+        graded = [
+            r for r in self.results if r.outcome in (Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL)
+        ]
         return sum(r.outcome == Outcome.PASS for r in graded) / len(graded) if graded else None
 
     def render(self) -> Group:
@@ -86,8 +87,13 @@ class LiveProgress(RunProgress):
     """The rich live display (a terminal is attached)."""
 
     def __enter__(self) -> LiveProgress:
-        self._live = Live(self.render(), console=self.console, refresh_per_second=4,
-                          get_renderable=self.render, transient=True)
+        self._live = Live(
+            self.render(),
+            console=self.console,
+            refresh_per_second=4,
+            get_renderable=self.render,
+            transient=True,
+        )
         self._live.__enter__()
         return self
 
@@ -107,23 +113,37 @@ class PlainProgress(RunProgress):
     def episode_finished(self, result: EpisodeResult) -> None:
         """Print the finished episode's line."""
         super().episode_finished(result)
-        line = (f"[{len(self.results)}/{self.total}] episode {result.plan.index} "
-                f"{result.task} ({result.plan.persona}): {result.outcome.value} after "
-                f"{result.turns} turn(s) in {result.elapsed_s:.1f}s")
+        line = (
+            f"[{len(self.results)}/{self.total}] episode {result.plan.index} "
+            f"{result.task} ({result.plan.persona}): {result.outcome.value} after "
+            f"{result.turns} turn(s) in {result.elapsed_s:.1f}s"
+        )
         self.console.print(Text(line + (f" — {result.error}" if result.error else "")))
 
 
 #: Short names of the seven dimensions, in the order the summary shows them.
-_DIM_HEADERS = {"swarm": "s", "checks": "c", "diagnostics": "d", "cluster": "k",
-                "requirements": "r", "code_quality": "q", "bugs": "b"}
+_DIM_HEADERS = {
+    "swarm": "s",
+    "checks": "c",
+    "diagnostics": "d",
+    "cluster": "k",
+    "requirements": "r",
+    "code_quality": "q",
+    "bugs": "b",
+}
 _STATUS_MARK = {"pass": "✓", "partial": "~", "fail": "✗", "inconclusive": "?"}
 
 
 def summary_table(results: list[EpisodeResult]) -> Table:
     """The end-of-run table: one row per episode, its outcome and each dimension's status."""
-    table = Table(title="episodes", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
-                  caption="s swarm · c checks · d diagnostics · k cluster · r requirements · "
-                          "q code quality · b bugs: ✓ pass ~ partial ✗ fail ? inconclusive")
+    table = Table(
+        title="episodes",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+        caption="s swarm · c checks · d diagnostics · k cluster · r requirements · "
+        "q code quality · b bugs: ✓ pass ~ partial ✗ fail ? inconclusive",
+    )
     table.add_column("#", no_wrap=True)
     table.add_column("archetype", no_wrap=True)
     table.add_column("persona", overflow="ellipsis", no_wrap=True)
@@ -133,8 +153,15 @@ def summary_table(results: list[EpisodeResult]) -> Table:
     table.add_column(" ".join(_DIM_HEADERS.values()), no_wrap=True)
     for r in sorted(results, key=lambda r: r.plan.index):
         marks = " ".join(_STATUS_MARK.get(r.dimensions.get(d, ""), " ") for d in _DIM_HEADERS)
-        table.add_row(str(r.plan.index), r.plan.archetype.split("-")[0], r.plan.persona,
-                      Text(r.task), str(r.turns), r.outcome.value, marks)
+        table.add_row(
+            str(r.plan.index),
+            r.plan.archetype.split("-")[0],
+            r.plan.persona,
+            Text(r.task),
+            str(r.turns),
+            r.outcome.value,
+            marks,
+        )
     return table
 
 

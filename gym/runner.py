@@ -67,8 +67,11 @@ async def run_swarm(call: SwarmCall, *, pid_file: Path | None = None) -> SwarmRu
     started = time.monotonic()
     try:
         proc = await asyncio.create_subprocess_exec(
-            *argv, cwd=call.workdir, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            *argv,
+            cwd=call.workdir,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
             start_new_session=True,
         )
     except OSError as exc:
@@ -80,8 +83,13 @@ async def run_swarm(call: SwarmCall, *, pid_file: Path | None = None) -> SwarmRu
         pid_file.unlink(missing_ok=True)
     stdout, stderr, timed_out, interrupted = outcome
     return SwarmRun(
-        tuple(argv), proc.returncode, stdout, stderr, time.monotonic() - started,
-        timed_out=timed_out, interrupted=interrupted,
+        tuple(argv),
+        proc.returncode,
+        stdout,
+        stderr,
+        time.monotonic() - started,
+        timed_out=timed_out,
+        interrupted=interrupted,
     )
 
 

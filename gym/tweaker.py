@@ -53,8 +53,18 @@ from ledger import ExperimentRecord, Ledger
 from reports import ComparisonError
 from verifier import Archetype
 
-__all__ = ["TUNED_FILE", "ExperimentResult", "KnobProposal", "ScopeError", "TuneOptions",
-           "TuneResult", "arm_config", "paired_config", "tune", "write_knob_file"]
+__all__ = [
+    "TUNED_FILE",
+    "ExperimentResult",
+    "KnobProposal",
+    "ScopeError",
+    "TuneOptions",
+    "TuneResult",
+    "arm_config",
+    "paired_config",
+    "tune",
+    "write_knob_file",
+]
 
 #: Where the adopted knob set goes, relative to the gym dir, unless ``--out`` says otherwise.
 TUNED_FILE = "tuned-knobs.toml"
@@ -65,8 +75,9 @@ class TuneOptions(BaseModel):
 
     candidates: list[str] | None = Field(default=None, description="Knobs it may move.")
     experiments: int = Field(default=3, ge=1, le=50, description="Experiments at most.")
-    episodes_per_arm: int | None = Field(default=None, ge=2, le=1000,
-                                         description="Sampled episodes per arm (no suite).")
+    episodes_per_arm: int | None = Field(
+        default=None, ge=2, le=1000, description="Sampled episodes per arm (no suite)."
+    )
     out: Path | None = Field(default=None, description="Adopted knob file.")
 
 
@@ -110,20 +121,27 @@ def paired_config(base: GymConfig, episodes_per_arm: int | None) -> GymConfig:
     """The base config both arms share, arranged so their episodes pair one to one."""
     if base.suite:
         if episodes_per_arm is not None:
-            raise GymConfigError("--episodes-per-arm sizes a sampled experiment; "
-                                 f"suite {base.suite} fixes its own episodes")
+            raise GymConfigError(
+                "--episodes-per-arm sizes a sampled experiment; "
+                f"suite {base.suite} fixes its own episodes"
+            )
         return base
     if not parse_node_spec(base.brain).simulated:
-        raise GymConfigError("a real brain invents a new task for every episode, so the arms "
-                             "would not pair; use --suite")
+        raise GymConfigError(
+            "a real brain invents a new task for every episode, so the arms "
+            "would not pair; use --suite"
+        )
     if base.archetype == Archetype.CONTINUE_EXISTING.value:
-        raise GymConfigError("continue-existing episodes start from apps kept by earlier "
-                             "episodes, so the arms would not be paired; use --suite")
+        raise GymConfigError(
+            "continue-existing episodes start from apps kept by earlier "
+            "episodes, so the arms would not be paired; use --suite"
+        )
     weights = {**base.archetype_weights, Archetype.CONTINUE_EXISTING.value: 0.0}
     if sum(weights.values()) <= 0:
         raise GymConfigError("archetype_weights leave only continue-existing; use --suite")
-    return base.model_copy(update={"episodes": episodes_per_arm or base.episodes,
-                                   "archetype_weights": weights})
+    return base.model_copy(
+        update={"episodes": episodes_per_arm or base.episodes, "archetype_weights": weights}
+    )
 
 
 def _default_run_arm(config: GymConfig) -> str:
@@ -132,8 +150,13 @@ def _default_run_arm(config: GymConfig) -> str:
     return run_gym(config)
 
 
-def tune(base: GymConfig, options: TuneOptions, *, run_arm: RunArm = _default_run_arm,
-         on_experiment: OnExperiment | None = None) -> TuneResult:
+def tune(
+    base: GymConfig,
+    options: TuneOptions,
+    *,
+    run_arm: RunArm = _default_run_arm,
+    on_experiment: OnExperiment | None = None,
+) -> TuneResult:
     """Run a tuning session (module docstring) and return what it found.
 
     Raises GymConfigError (incl. ScopeError) before any run when the input is bad.
@@ -154,8 +177,9 @@ def tune(base: GymConfig, options: TuneOptions, *, run_arm: RunArm = _default_ru
             on_experiment(done)
     result.knobs = session.knobs
     if result.adopted:
-        result.knob_file = write_knob_file(options.out or shared.gym_dir / TUNED_FILE,
-                                           session.knobs, result.adopted)
+        result.knob_file = write_knob_file(
+            options.out or shared.gym_dir / TUNED_FILE, session.knobs, result.adopted
+        )
     return result
 
 
@@ -189,8 +213,9 @@ class _Session:
         return done
 
 
-async def _ask(brain_spec: str, space: dict[str, KnobDomain], knobs: dict[str, Any],
-               history: list[str]) -> KnobProposal | str:
+async def _ask(
+    brain_spec: str, space: dict[str, KnobDomain], knobs: dict[str, Any], history: list[str]
+) -> KnobProposal | str:
     node = parse_node_spec(brain_spec)
     brain = transport_for(node.url, model=node.model or None)
     try:
@@ -199,8 +224,9 @@ async def _ask(brain_spec: str, space: dict[str, KnobDomain], knobs: dict[str, A
         await brain.aclose()
 
 
-def _conclude(base: GymConfig, index: int, proposal: Proposal, run_a: str, run_b: str,
-              knobs: dict[str, Any]) -> ExperimentResult:
+def _conclude(
+    base: GymConfig, index: int, proposal: Proposal, run_a: str, run_b: str, knobs: dict[str, Any]
+) -> ExperimentResult:
     with Ledger.open(base.gym_dir) as ledger:
         try:
             comparison: ArmComparison | None = compare_arms(ledger, run_a, run_b, seed=base.seed)
@@ -211,9 +237,12 @@ def _conclude(base: GymConfig, index: int, proposal: Proposal, run_a: str, run_b
         stats = statistics(comparison, decision) if comparison else {"reason": decision.reason}
         stats.update(_provenance(proposal, knobs))
         record = ExperimentRecord(
-            name=f"tune #{index + 1}: {proposal.delta.arg()}", arms={"A": run_a, "B": run_b},
-            knob_deltas={proposal.delta.knob: proposal.delta.value}, decision=decision.outcome,
-            statistics=stats, simulated=base.simulated,
+            name=f"tune #{index + 1}: {proposal.delta.arg()}",
+            arms={"A": run_a, "B": run_b},
+            knob_deltas={proposal.delta.knob: proposal.delta.value},
+            decision=decision.outcome,
+            statistics=stats,
+            simulated=base.simulated,
         )
         experiment_id = ledger.record_experiment(record)
     return ExperimentResult(index, proposal, run_a, run_b, decision, comparison, experiment_id)
@@ -233,9 +262,11 @@ def _provenance(proposal: Proposal, knobs: dict[str, Any]) -> dict[str, Any]:
 
 def write_knob_file(path: Path, knobs: dict[str, Any], adopted: list[ExperimentResult]) -> Path:
     """Write the adopted knob set as a ``[knobs]`` TOML file, atomically; return its path."""
-    lines = ["# Knobs adopted by `gym tune`; nothing applies them by itself.",
-             "# Use: swarm run --knob-file THIS_FILE, or copy the table into gym.toml.",
-             *(f"# adopted: {e.proposal.delta.arg()} ({e.decision.reason})" for e in adopted)]
+    lines = [
+        "# Knobs adopted by `gym tune`; nothing applies them by itself.",
+        "# Use: swarm run --knob-file THIS_FILE, or copy the table into gym.toml.",
+        *(f"# adopted: {e.proposal.delta.arg()} ({e.decision.reason})" for e in adopted),
+    ]
     body = tomli_w.dumps({"knobs": dict(sorted(knobs.items()))})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")

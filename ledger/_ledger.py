@@ -69,7 +69,8 @@ class Ledger:
         if not path.exists():
             if not create:
                 raise LedgerMissingError(
-                    f"no ledger at {path} (run `gym run` first or pass --gym-dir)")
+                    f"no ledger at {path} (run `gym run` first or pass --gym-dir)"
+                )
             try:
                 gym_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -128,8 +129,15 @@ class Ledger:
             conn.execute(
                 "INSERT INTO runs (id, started_at, suite, simulated, code_version, seed, record)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (run_id, now, record.suite, int(record.simulated), record.code_version,
-                 record.seed, record.model_dump_json()),
+                (
+                    run_id,
+                    now,
+                    record.suite,
+                    int(record.simulated),
+                    record.code_version,
+                    record.seed,
+                    record.model_dump_json(),
+                ),
             )
             conn.execute(
                 "INSERT INTO run_status (run_id, status, at) VALUES (?, ?, ?)",
@@ -178,16 +186,23 @@ class Ledger:
             raise NotFoundError(f"no run {run_id!r} in {self.path}")
         return _run_view(rows[0])
 
-    def resolve_run(self, ref: str, *, suite: str | None = None, simulated: bool | None = None,
-                    exclude: str | None = None) -> str:
+    def resolve_run(
+        self,
+        ref: str,
+        *,
+        suite: str | None = None,
+        simulated: bool | None = None,
+        exclude: str | None = None,
+    ) -> str:
         """A run id from an exact id, a unique prefix, ``last`` or ``last-green``.
 
         ``suite``, ``simulated`` and ``exclude`` narrow what ``last``/``last-green`` pick.
         """
         if ref in ("last", "last-green"):
             return self._last_run(ref == "last-green", suite, simulated, exclude)
-        rows = self._rows("SELECT id FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\'",
-                          (ref, _like_prefix(ref)))
+        rows = self._rows(
+            "SELECT id FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\'", (ref, _like_prefix(ref))
+        )
         ids = sorted({row["id"] for row in rows})
         if ref in ids:
             return ref
@@ -197,10 +212,14 @@ class Ledger:
             raise LedgerError(f"run id {ref!r} is ambiguous: {', '.join(ids[:5])}")
         return ids[0]
 
-    def _last_run(self, green: bool, suite: str | None, simulated: bool | None,
-                  exclude: str | None) -> str:
-        runs = [r for r in self.runs(suite=suite, simulated=simulated)
-                if r.status == RunStatus.FINISHED and r.id != exclude]
+    def _last_run(
+        self, green: bool, suite: str | None, simulated: bool | None, exclude: str | None
+    ) -> str:
+        runs = [
+            r
+            for r in self.runs(suite=suite, simulated=simulated)
+            if r.status == RunStatus.FINISHED and r.id != exclude
+        ]
         if green:
             runs = [r for r in runs if self._is_green(r.id)]
         if not runs:
@@ -228,8 +247,16 @@ class Ledger:
             conn.execute(
                 "INSERT INTO episodes (id, run_id, started_at, task, archetype, persona, seed,"
                 " record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (episode_id, record.run_id, now, record.task, record.archetype, record.persona,
-                 record.seed, record.model_dump_json()),
+                (
+                    episode_id,
+                    record.run_id,
+                    now,
+                    record.task,
+                    record.archetype,
+                    record.persona,
+                    record.seed,
+                    record.model_dump_json(),
+                ),
             )
             conn.execute(
                 "INSERT INTO episode_status (episode_id, status, at) VALUES (?, ?, ?)",
@@ -295,9 +322,17 @@ class Ledger:
             cur = conn.execute(
                 "INSERT INTO turns (episode_id, turn, move, swarm_status, exit_code, elapsed_ms,"
                 " record, recorded_at, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (record.episode_id, record.turn, record.move, record.swarm_status,
-                 record.exit_code, record.elapsed_ms, record.model_dump_json(), _now(),
-                 old["id"] if old else None),
+                (
+                    record.episode_id,
+                    record.turn,
+                    record.move,
+                    record.swarm_status,
+                    record.exit_code,
+                    record.elapsed_ms,
+                    record.model_dump_json(),
+                    _now(),
+                    old["id"] if old else None,
+                ),
             )
             return int(cur.lastrowid or 0)
 
@@ -310,25 +345,28 @@ class Ledger:
             (episode_id,),
         )
         return [
-            TurnView(id=row["id"], recorded_at=datetime.fromisoformat(row["recorded_at"]),
-                     **json.loads(row["record"]))
+            TurnView(
+                id=row["id"],
+                recorded_at=datetime.fromisoformat(row["recorded_at"]),
+                **json.loads(row["record"]),
+            )
             for row in rows
         ]
 
     # ---- grades --------------------------------------------------------------------------
 
-    def record_grade(self, episode_id: str, turn: int, grade: Grade, *,
-                     grader: str = "verifier") -> int:
+    def record_grade(
+        self, episode_id: str, turn: int, grade: Grade, *, grader: str = "verifier"
+    ) -> int:
         """Append a Grade (one row per dimension); it supersedes the turn's current grade."""
         return self._write(lambda conn: _insert_grade(conn, episode_id, turn, grade, grader))
 
-    def record_grades(self, items: Iterable[tuple[str, int, Grade]], *,
-                      grader: str = "verifier") -> list[int]:
+    def record_grades(
+        self, items: Iterable[tuple[str, int, Grade]], *, grader: str = "verifier"
+    ) -> list[int]:
         """Append many Grades in one transaction (bulk import, regrade)."""
         items = list(items)
-        return self._write(
-            lambda conn: [_insert_grade(conn, e, t, g, grader) for e, t, g in items]
-        )
+        return self._write(lambda conn: [_insert_grade(conn, e, t, g, grader) for e, t, g in items])
 
     def grade_sets(self, episode_id: str) -> list[GradeSetView]:
         """The current grade of each turn of an episode (verdict level)."""
@@ -339,8 +377,11 @@ class Ledger:
 
     def grades(self, episode_id: str, *, include_superseded: bool = False) -> list[GradeView]:
         """Dimension rows of an episode: current only, or the whole history."""
-        source = "grades d JOIN grade_sets g ON g.id = d.grade_set" if include_superseded else (
-            "current_grades d JOIN grade_sets g ON g.id = d.grade_set")
+        source = (
+            "grades d JOIN grade_sets g ON g.id = d.grade_set"
+            if include_superseded
+            else ("current_grades d JOIN grade_sets g ON g.id = d.grade_set")
+        )
         rows = self._rows(
             f"SELECT d.*, g.grader AS grader_name FROM {source} WHERE d.episode_id = ?"
             " ORDER BY d.turn, d.id",
@@ -350,15 +391,19 @@ class Ledger:
 
     # ---- artifacts -----------------------------------------------------------------------
 
-    def store_artifact(self, episode_id: str, src: Path, kind: str, *,
-                       turn: int | None = None) -> ArtifactRef:
+    def store_artifact(
+        self, episode_id: str, src: Path, kind: str, *, turn: int | None = None
+    ) -> ArtifactRef:
         """Copy ``src`` into the store (a directory becomes a .tar.gz) and record it."""
         self.episode(episode_id)
         stored = _artifacts.copy_in(self.gym_dir, episode_id, Path(src), kind, turn)
         ref = ArtifactRef(
-            episode_id=episode_id, kind=kind, turn=turn,
+            episode_id=episode_id,
+            kind=kind,
+            turn=turn,
             path=stored.relative_to(self.gym_dir).as_posix(),
-            sha256=_artifacts.sha256_of(stored), size=stored.stat().st_size,
+            sha256=_artifacts.sha256_of(stored),
+            size=stored.stat().st_size,
         )
 
         def insert(conn: sqlite3.Connection) -> int:
@@ -378,8 +423,15 @@ class Ledger:
             sql += " AND kind = ?"
             params.append(kind)
         return [
-            ArtifactRef(id=r["id"], episode_id=r["episode_id"], kind=r["kind"], turn=r["turn"],
-                        path=r["path"], sha256=r["sha256"], size=r["size"])
+            ArtifactRef(
+                id=r["id"],
+                episode_id=r["episode_id"],
+                kind=r["kind"],
+                turn=r["turn"],
+                path=r["path"],
+                sha256=r["sha256"],
+                size=r["size"],
+            )
             for r in self._rows(sql + " ORDER BY id", params)
         ]
 
@@ -393,8 +445,7 @@ class Ledger:
 
     # ---- experiments ---------------------------------------------------------------------
 
-    def record_experiment(self, record: ExperimentRecord, *,
-                          supersedes: str | None = None) -> str:
+    def record_experiment(self, record: ExperimentRecord, *, supersedes: str | None = None) -> str:
         """Append an A/B experiment (or a correction of an earlier one) and return its id."""
         exp_id = _new_id()
 
@@ -404,8 +455,15 @@ class Ledger:
             conn.execute(
                 "INSERT INTO experiments (id, name, recorded_at, decision, simulated, record,"
                 " supersedes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (exp_id, record.name, _now(), record.decision, int(record.simulated),
-                 record.model_dump_json(), supersedes),
+                (
+                    exp_id,
+                    record.name,
+                    _now(),
+                    record.decision,
+                    int(record.simulated),
+                    record.model_dump_json(),
+                    supersedes,
+                ),
             )
             return exp_id
 
@@ -415,8 +473,11 @@ class Ledger:
         """Current experiments (corrections replace what they supersede), oldest first."""
         rows = self._rows("SELECT * FROM current_experiments ORDER BY recorded_at, id")
         return [
-            ExperimentView(id=r["id"], recorded_at=datetime.fromisoformat(r["recorded_at"]),
-                           **json.loads(r["record"]))
+            ExperimentView(
+                id=r["id"],
+                recorded_at=datetime.fromisoformat(r["recorded_at"]),
+                **json.loads(r["record"]),
+            )
             for r in rows
         ]
 
@@ -448,8 +509,9 @@ def _require(conn: sqlite3.Connection, table: str, row_id: str, what: str) -> No
         raise NotFoundError(f"no {what} {row_id!r} in the ledger")
 
 
-def _insert_grade(conn: sqlite3.Connection, episode_id: str, turn: int, grade: Grade,
-                  grader: str) -> int:
+def _insert_grade(
+    conn: sqlite3.Connection, episode_id: str, turn: int, grade: Grade, grader: str
+) -> int:
     _require(conn, "episodes", episode_id, "episode")
     old = conn.execute(
         "SELECT id FROM current_grade_sets WHERE episode_id = ? AND turn = ?", (episode_id, turn)
@@ -457,16 +519,34 @@ def _insert_grade(conn: sqlite3.Connection, episode_id: str, turn: int, grade: G
     cur = conn.execute(
         "INSERT INTO grade_sets (episode_id, turn, task, stage, verdict, tampered, isolation,"
         " grader, recorded_at, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (episode_id, turn, grade.task, grade.stage, grade.verdict.value, int(grade.tampered),
-         grade.isolation, grader, _now(), old["id"] if old else None),
+        (
+            episode_id,
+            turn,
+            grade.task,
+            grade.stage,
+            grade.verdict.value,
+            int(grade.tampered),
+            grade.isolation,
+            grader,
+            _now(),
+            old["id"] if old else None,
+        ),
     )
     set_id = int(cur.lastrowid or 0)
     conn.executemany(
         "INSERT INTO grades (grade_set, episode_id, turn, dimension, score, status, source,"
         " findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (set_id, episode_id, turn, name, dim.score, dim.status.value, dim.source.value,
-             json.dumps([f.model_dump(mode="json") for f in dim.findings]))
+            (
+                set_id,
+                episode_id,
+                turn,
+                name,
+                dim.score,
+                dim.status.value,
+                dim.source.value,
+                json.dumps([f.model_dump(mode="json") for f in dim.findings]),
+            )
             for name, dim in grade.dimensions.items()
         ],
     )
@@ -475,8 +555,10 @@ def _insert_grade(conn: sqlite3.Connection, episode_id: str, turn: int, grade: G
 
 def _run_view(row: sqlite3.Row) -> RunView:
     return RunView(
-        id=row["id"], started_at=datetime.fromisoformat(row["started_at"]),
-        status=RunStatus(row["status"]), status_at=datetime.fromisoformat(row["status_at"]),
+        id=row["id"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        status=RunStatus(row["status"]),
+        status_at=datetime.fromisoformat(row["status_at"]),
         **json.loads(row["record"]),
     )
 
@@ -484,24 +566,39 @@ def _run_view(row: sqlite3.Row) -> RunView:
 def _episode_view(row: sqlite3.Row) -> EpisodeView:
     verdict = row["final_verdict"]
     return EpisodeView(
-        id=row["id"], started_at=datetime.fromisoformat(row["started_at"]),
-        status=EpisodeStatus(row["status"]), status_at=datetime.fromisoformat(row["status_at"]),
-        final_verdict=Verdict(verdict) if verdict else None, **json.loads(row["record"]),
+        id=row["id"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        status=EpisodeStatus(row["status"]),
+        status_at=datetime.fromisoformat(row["status_at"]),
+        final_verdict=Verdict(verdict) if verdict else None,
+        **json.loads(row["record"]),
     )
 
 
 def _grade_set_view(row: sqlite3.Row) -> GradeSetView:
     return GradeSetView(
-        id=row["id"], episode_id=row["episode_id"], turn=row["turn"], task=row["task"],
-        stage=row["stage"], verdict=Verdict(row["verdict"]), tampered=bool(row["tampered"]),
-        grader=row["grader"], recorded_at=datetime.fromisoformat(row["recorded_at"]),
+        id=row["id"],
+        episode_id=row["episode_id"],
+        turn=row["turn"],
+        task=row["task"],
+        stage=row["stage"],
+        verdict=Verdict(row["verdict"]),
+        tampered=bool(row["tampered"]),
+        grader=row["grader"],
+        recorded_at=datetime.fromisoformat(row["recorded_at"]),
     )
 
 
 def _grade_view(row: sqlite3.Row) -> GradeView:
     return GradeView(
-        id=row["id"], grade_set=row["grade_set"], episode_id=row["episode_id"], turn=row["turn"],
-        dimension=row["dimension"], score=row["score"], status=row["status"],
-        source=row["source"], grader=row["grader_name"],
+        id=row["id"],
+        grade_set=row["grade_set"],
+        episode_id=row["episode_id"],
+        turn=row["turn"],
+        dimension=row["dimension"],
+        score=row["score"],
+        status=row["status"],
+        source=row["source"],
+        grader=row["grader_name"],
         findings=[Finding.model_validate(f) for f in json.loads(row["findings"])],
     )

@@ -30,8 +30,14 @@ class RegradeSummary:
     skipped: list[str] = field(default_factory=list)
 
 
-def regrade_run(ledger: Ledger, run_id: str, *, catalog_dir: Path | None = None,
-                judge: Any = None, grader: str = "regrade") -> RegradeSummary:
+def regrade_run(
+    ledger: Ledger,
+    run_id: str,
+    *,
+    catalog_dir: Path | None = None,
+    judge: Any = None,
+    grader: str = "regrade",
+) -> RegradeSummary:
     """Re-grade every stored turn of ``run_id``; append grades (and new episode verdicts)."""
     from verifier import TaskError, VerifierError  # the verifier is only needed here
 
@@ -44,13 +50,27 @@ def regrade_run(ledger: Ledger, run_id: str, *, catalog_dir: Path | None = None,
             except (TaskError, LedgerError) as exc:
                 summary.skipped.append(f"{episode.id}: {exc}")
                 continue
-            _regrade_episode(ledger, episode, task, judge, Path(tmp), summary,
-                             (TaskError, VerifierError, LedgerError))
+            _regrade_episode(
+                ledger,
+                episode,
+                task,
+                judge,
+                Path(tmp),
+                summary,
+                (TaskError, VerifierError, LedgerError),
+            )
     return summary
 
 
-def _regrade_episode(ledger: Ledger, episode: EpisodeView, task: Any, judge: Any, tmp: Path,
-                     summary: RegradeSummary, errors: tuple[type[Exception], ...]) -> None:
+def _regrade_episode(
+    ledger: Ledger,
+    episode: EpisodeView,
+    task: Any,
+    judge: Any,
+    tmp: Path,
+    summary: RegradeSummary,
+    errors: tuple[type[Exception], ...],
+) -> None:
     turns = ledger.turns(episode.id)
     old = {g.turn: g.verdict for g in ledger.grade_sets(episode.id)}
     last_verdict = None
@@ -74,15 +94,26 @@ def _regrade_episode(ledger: Ledger, episode: EpisodeView, task: Any, judge: Any
         ledger.finish_episode(episode.id, EpisodeStatus.FINISHED, last_verdict)
 
 
-def _grade_turn(ledger: Ledger, episode_id: str, turn: TurnView, tree: ArtifactRef, task: Any,
-                judge: Any, tmp: Path) -> Any:
+def _grade_turn(
+    ledger: Ledger,
+    episode_id: str,
+    turn: TurnView,
+    tree: ArtifactRef,
+    task: Any,
+    judge: Any,
+    tmp: Path,
+) -> Any:
     from verifier import grade_workdir
 
     workdir = ledger.extract_tree(tree, tmp / f"turn-{turn.turn}")
     events = _one(ledger.artifacts(episode_id, kind="events"), turn.turn)
     return grade_workdir(
-        workdir, task, stage=turn.stage, report=turn.report or None,
-        events_path=ledger.artifact_path(events) if events else None, judge=judge,
+        workdir,
+        task,
+        stage=turn.stage,
+        report=turn.report or None,
+        events_path=ledger.artifact_path(events) if events else None,
+        judge=judge,
     )
 
 
@@ -97,8 +128,9 @@ def _keep_judge_dimensions(ledger: Ledger, episode_id: str, turn: int, grade: An
     dims = dict(grade.dimensions)
     for old in ledger.grades(episode_id):
         if old.turn == turn and old.source.value == "judge" and old.dimension not in dims:
-            dims[old.dimension] = DimensionGrade(score=old.score, status=old.status,
-                                                 findings=old.findings, source=old.source)
+            dims[old.dimension] = DimensionGrade(
+                score=old.score, status=old.status, findings=old.findings, source=old.source
+            )
     return grade.model_copy(update={"dimensions": dims, "verdict": verdict_for(dims)})
 
 
@@ -107,8 +139,9 @@ def _one(refs: list[ArtifactRef], turn: int | None) -> ArtifactRef | None:
     return matching[-1] if matching else None
 
 
-def _tree_for(ledger: Ledger, episode_id: str, turn: TurnView, *,
-              is_last: bool) -> ArtifactRef | None:
+def _tree_for(
+    ledger: Ledger, episode_id: str, turn: TurnView, *, is_last: bool
+) -> ArtifactRef | None:
     trees = ledger.artifacts(episode_id, kind="tree")
     # The episode's final tree is stored without a turn number: it is the last turn's product.
     return _one(trees, turn.turn) or (_one(trees, None) if is_last else None)
@@ -122,6 +155,8 @@ def _task_for(ledger: Ledger, episode: EpisodeView, catalog_dir: Path | None, tm
     if stored is not None:
         return load_task(ledger.extract_tree(stored, tmp / "task"))
     if catalog_dir is None or not (Path(catalog_dir) / episode.task).is_dir():
-        raise TaskError(f"task {episode.task!r} is neither stored with the episode nor in "
-                        f"the catalog {catalog_dir}")
+        raise TaskError(
+            f"task {episode.task!r} is neither stored with the episode nor in "
+            f"the catalog {catalog_dir}"
+        )
     return load_task(Path(catalog_dir) / episode.task)

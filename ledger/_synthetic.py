@@ -71,15 +71,27 @@ def fill(ledger: Ledger, plan: SyntheticPlan) -> list[str]:
     return run_ids
 
 
-def _run(ledger: Ledger, plan: SyntheticPlan, config: SyntheticConfig, rng: random.Random,
-         index: int) -> str:
+def _run(
+    ledger: Ledger, plan: SyntheticPlan, config: SyntheticConfig, rng: random.Random, index: int
+) -> str:
     scheme = "sim:competent" if config.simulated else "http://127.0.0.1:1234/v1"
-    fleet = [NodeRecord(name=f"node{i}", url=scheme, model=config.model, weight=2,
-                        simulated=config.simulated) for i in range(config.nodes)]
-    run_id = ledger.start_run(RunRecord(
-        suite=plan.suite, simulated=config.simulated, code_version="synthetic", fleet=fleet,
-        knobs=config.knobs, seed=plan.seed + index, label=f"{config.model} #{index}",
-    ))
+    fleet = [
+        NodeRecord(
+            name=f"node{i}", url=scheme, model=config.model, weight=2, simulated=config.simulated
+        )
+        for i in range(config.nodes)
+    ]
+    run_id = ledger.start_run(
+        RunRecord(
+            suite=plan.suite,
+            simulated=config.simulated,
+            code_version="synthetic",
+            fleet=fleet,
+            knobs=config.knobs,
+            seed=plan.seed + index,
+            label=f"{config.model} #{index}",
+        )
+    )
     for task in range(plan.tasks):
         for seed in range(plan.seeds):
             _episode(ledger, plan, config, rng, run_id, f"task-{task}", seed)
@@ -87,22 +99,40 @@ def _run(ledger: Ledger, plan: SyntheticPlan, config: SyntheticConfig, rng: rand
     return run_id
 
 
-def _episode(ledger: Ledger, plan: SyntheticPlan, config: SyntheticConfig, rng: random.Random,
-             run_id: str, task: str, seed: int) -> None:
-    episode_id = ledger.start_episode(EpisodeRecord(
-        run_id=run_id, task=task, archetype=rng.choice(ARCHETYPES),
-        persona=rng.choice(PERSONAS), seed=seed,
-    ))
+def _episode(
+    ledger: Ledger,
+    plan: SyntheticPlan,
+    config: SyntheticConfig,
+    rng: random.Random,
+    run_id: str,
+    task: str,
+    seed: int,
+) -> None:
+    episode_id = ledger.start_episode(
+        EpisodeRecord(
+            run_id=run_id,
+            task=task,
+            archetype=rng.choice(ARCHETYPES),
+            persona=rng.choice(PERSONAS),
+            seed=seed,
+        )
+    )
     verdict = Verdict.FAIL
     for turn in range(1, plan.turns + 1):
         verdict = Verdict.PASS if rng.random() < config.pass_rate else Verdict.FAIL
         claimed = "done" if verdict == Verdict.PASS or rng.random() < 0.3 else "failed"
-        ledger.record_turn(TurnRecord(
-            episode_id=episode_id, turn=turn, move=MOVES[(turn - 1) % len(MOVES)],
-            message=f"please add feature {turn} to {task}", swarm_status=claimed,
-            exit_code=0 if claimed == "done" else 1, elapsed_ms=rng.randint(10_000, 90_000),
-            report=_report(config, rng),
-        ))
+        ledger.record_turn(
+            TurnRecord(
+                episode_id=episode_id,
+                turn=turn,
+                move=MOVES[(turn - 1) % len(MOVES)],
+                message=f"please add feature {turn} to {task}",
+                swarm_status=claimed,
+                exit_code=0 if claimed == "done" else 1,
+                elapsed_ms=rng.randint(10_000, 90_000),
+                report=_report(config, rng),
+            )
+        )
         ledger.record_grade(episode_id, turn, _grade(task, turn, verdict, rng, plan.injected))
         if plan.events:
             _store_events(ledger, episode_id, turn, config, rng)
@@ -111,13 +141,25 @@ def _episode(ledger: Ledger, plan: SyntheticPlan, config: SyntheticConfig, rng: 
 
 def _report(config: SyntheticConfig, rng: random.Random) -> dict[str, object]:
     per_device = {
-        f"node{i}": {"dispatched": rng.randint(1, 6), "tool_calls": rng.randint(5, 40),
-                     "retries": rng.randint(0, 2), "busy_ms": rng.uniform(5e3, 6e4)}
+        f"node{i}": {
+            "dispatched": rng.randint(1, 6),
+            "tool_calls": rng.randint(5, 40),
+            "retries": rng.randint(0, 2),
+            "busy_ms": rng.uniform(5e3, 6e4),
+        }
         for i in range(config.nodes)
     }
-    tasks = [{"task_id": "t1", "status": "done", "attempts": 2, "attempt_history": [
-        {"device": "node0", "outcome": "no_progress", "error": "stream stalled"},
-        {"device": "node1", "outcome": "ok"}]}]
+    tasks = [
+        {
+            "task_id": "t1",
+            "status": "done",
+            "attempts": 2,
+            "attempt_history": [
+                {"device": "node0", "outcome": "no_progress", "error": "stream stalled"},
+                {"device": "node1", "outcome": "ok"},
+            ],
+        }
+    ]
     return {"status": "done", "per_device": per_device, "tasks": tasks}
 
 
@@ -127,16 +169,26 @@ def _grade(task: str, turn: int, verdict: Verdict, rng: random.Random, injected:
     for name in DIMENSIONS:
         score = min(1.0, max(0.0, base + rng.uniform(-0.15, 0.15)))
         status = Status.PASS if score >= 0.7 else Status.PARTIAL if score >= 0.4 else Status.FAIL
-        findings = [] if status == Status.PASS else [Finding(
-            code="stub_body", message=injected or f"{name}: stub body left in place",
-            file="app/core.py", line=rng.randint(1, 200))]
+        findings = (
+            []
+            if status == Status.PASS
+            else [
+                Finding(
+                    code="stub_body",
+                    message=injected or f"{name}: stub body left in place",
+                    file="app/core.py",
+                    line=rng.randint(1, 200),
+                )
+            ]
+        )
         source = Source.JUDGE if name in JUDGE_DIMENSIONS else Source.DETERMINISTIC
         dims[name] = DimensionGrade(score=score, status=status, findings=findings, source=source)
     return Grade(task=task, stage=turn, verdict=verdict, dimensions=dims)
 
 
-def _store_events(ledger: Ledger, episode_id: str, turn: int, config: SyntheticConfig,
-                  rng: random.Random) -> None:
+def _store_events(
+    ledger: Ledger, episode_id: str, turn: int, config: SyntheticConfig, rng: random.Random
+) -> None:
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
     lines, seq, clock = [], 0, 0.0
     for task in range(4):
@@ -144,9 +196,16 @@ def _store_events(ledger: Ledger, episode_id: str, turn: int, config: SyntheticC
         for name, dt in (("task_dispatched", 0.0), ("task_completed", rng.uniform(2, 20))):
             clock += dt
             seq += 1
-            lines.append({"ts": (t0 + timedelta(seconds=clock)).isoformat(), "seq": seq,
-                          "run_id": "swarm-run", "event": name, "task_id": f"t{task}",
-                          "device": device})
+            lines.append(
+                {
+                    "ts": (t0 + timedelta(seconds=clock)).isoformat(),
+                    "seq": seq,
+                    "run_id": "swarm-run",
+                    "event": name,
+                    "task_id": f"t{task}",
+                    "device": device,
+                }
+            )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "events.jsonl"
         path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
@@ -170,24 +229,49 @@ def add_run(
     """
     url = "sim:competent" if simulated else "http://127.0.0.1:1234/v1"
     with ledger.batch():
-        run_id = ledger.start_run(RunRecord(
-            suite=suite, simulated=simulated, fleet=[NodeRecord(name="n0", url=url, model=model,
-                                                                simulated=simulated)],
-            knobs=knobs or {}))
+        run_id = ledger.start_run(
+            RunRecord(
+                suite=suite,
+                simulated=simulated,
+                fleet=[NodeRecord(name="n0", url=url, model=model, simulated=simulated)],
+                knobs=knobs or {},
+            )
+        )
         for i, passed in enumerate(outcomes):
             seed = seeds[i] if seeds else 0
-            episode_id = ledger.start_episode(EpisodeRecord(
-                run_id=run_id, task=f"task-{i}", archetype=ARCHETYPES[i % 3],
-                persona=PERSONAS[i % 3], seed=seed))
+            episode_id = ledger.start_episode(
+                EpisodeRecord(
+                    run_id=run_id,
+                    task=f"task-{i}",
+                    archetype=ARCHETYPES[i % 3],
+                    persona=PERSONAS[i % 3],
+                    seed=seed,
+                )
+            )
             verdict = Verdict.PASS if passed else Verdict.FAIL
-            ledger.record_turn(TurnRecord(episode_id=episode_id, turn=1,
-                                          swarm_status="done", exit_code=0))
+            ledger.record_turn(
+                TurnRecord(episode_id=episode_id, turn=1, swarm_status="done", exit_code=0)
+            )
             score = scores[i] if scores else (0.9 if passed else 0.2)
             status = Status.PASS if passed else Status.FAIL
-            ledger.record_grade(episode_id, 1, Grade(task=f"task-{i}", verdict=verdict, dimensions={
-                name: DimensionGrade(score=score, status=status, source=Source.JUDGE
-                                     if name in JUDGE_DIMENSIONS else Source.DETERMINISTIC)
-                for name in DIMENSIONS}))
+            ledger.record_grade(
+                episode_id,
+                1,
+                Grade(
+                    task=f"task-{i}",
+                    verdict=verdict,
+                    dimensions={
+                        name: DimensionGrade(
+                            score=score,
+                            status=status,
+                            source=Source.JUDGE
+                            if name in JUDGE_DIMENSIONS
+                            else Source.DETERMINISTIC,
+                        )
+                        for name in DIMENSIONS
+                    },
+                ),
+            )
             ledger.finish_episode(episode_id, "finished", verdict)
         ledger.finish_run(run_id, "finished")
     return run_id

@@ -110,20 +110,31 @@ def build_report(
     data = load(ledger, run_ids)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    parts = [p for p in (_partition(data, False, group_by), _partition(data, True, group_by))
-             if p.runs]
+    parts = [
+        p for p in (_partition(data, False, group_by), _partition(data, True, group_by)) if p.runs
+    ]
     chosen, chosen_sim = _timeline(ledger, data, timeline) or (None, False)
     gantt = figs.gantt_figure("timeline-gantt", chosen) if chosen and chosen.bars else None
     figure_count = sum(len(p.figures) for p in parts) + (gantt is not None)
-    html = _environment().get_template("report.html.j2").render(
-        title=title, ledger_path=str(ledger.path), partitions=parts, group_by=group_by,
-        timeline=chosen, timeline_sim=chosen_sim, timeline_figure=gantt,
-        episodes=episode_details(data, ledger.gym_dir, out.parent.resolve(), max_episodes),
-        total_episodes=len(data.episodes), comparison=comparison, plotly_js=get_plotlyjs(),
+    html = (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            title=title,
+            ledger_path=str(ledger.path),
+            partitions=parts,
+            group_by=group_by,
+            timeline=chosen,
+            timeline_sim=chosen_sim,
+            timeline_figure=gantt,
+            episodes=episode_details(data, ledger.gym_dir, out.parent.resolve(), max_episodes),
+            total_episodes=len(data.episodes),
+            comparison=comparison,
+            plotly_js=get_plotlyjs(),
+        )
     )
     _write_atomically(out, html)
-    return ReportSummary(out, out.stat().st_size, len(data.runs), len(data.episodes),
-                         figure_count)
+    return ReportSummary(out, out.stat().st_size, len(data.runs), len(data.episodes), figure_count)
 
 
 def _write_atomically(out: Path, text: str) -> None:
@@ -136,17 +147,26 @@ def _write_atomically(out: Path, text: str) -> None:
 def _partition(data: ReportData, simulated: bool, group_by: str) -> Partition:
     part = data.partition(simulated)
     key = "sim" if simulated else "real"
-    title = ("Simulated runs (offline simulator; not comparable with real models)"
-             if simulated else "Real models")
+    title = (
+        "Simulated runs (offline simulator; not comparable with real models)"
+        if simulated
+        else "Real models"
+    )
     boards = _boards(part, group_by, key)
     dims = sorted({d for b in boards for row in b.rows for d in row.dims}, key=_dim_index)
     result = Partition(
-        key=key, title=title, simulated=simulated, runs=len(part.runs),
-        episodes=len(part.episodes), boards=boards, dimensions=dims,
+        key=key,
+        title=title,
+        simulated=simulated,
+        runs=len(part.runs),
+        episodes=len(part.episodes),
+        boards=boards,
+        dimensions=dims,
         breakdowns=[breakdown(part.grades, part.episodes, by) for by in ("archetype", "persona")],
         trend=trend(part.runs, part.episodes, group_by),
         honesty=honesty(part.turns, part.grade_sets, part.runs, group_by),
-        experiments=_experiments(data, simulated), nodes=node_work(part.turns),
+        experiments=_experiments(data, simulated),
+        nodes=node_work(part.turns),
     )
     result.figures = _partition_figures(result)
     return result
@@ -188,10 +208,19 @@ def _experiments(data: ReportData, simulated: bool) -> list[ExperimentRow]:
     exps = data.experiments[data.experiments.simulated == simulated]
     for exp in exps.itertuples():
         record = json.loads(exp.record)
-        arms = [(arm, run_id, _run_interval(data, run_id))
-                for arm, run_id in (record.get("arms") or {}).items()]
-        rows.append(ExperimentRow(exp.name, exp.decision, record.get("knob_deltas") or {},
-                                  record.get("statistics") or {}, arms))
+        arms = [
+            (arm, run_id, _run_interval(data, run_id))
+            for arm, run_id in (record.get("arms") or {}).items()
+        ]
+        rows.append(
+            ExperimentRow(
+                exp.name,
+                exp.decision,
+                record.get("knob_deltas") or {},
+                record.get("statistics") or {},
+                arms,
+            )
+        )
     return rows
 
 
@@ -200,8 +229,7 @@ def _run_interval(data: ReportData, run_id: str) -> Interval | None:
     return wilson(int(eps.passed.sum()), len(eps)) if len(eps) else None
 
 
-def _timeline(ledger: Ledger, data: ReportData,
-              choice: str | None) -> tuple[Timeline, bool] | None:
+def _timeline(ledger: Ledger, data: ReportData, choice: str | None) -> tuple[Timeline, bool] | None:
     """The chosen turn's timeline (``EPISODE[:TURN]``), else the newest turn with an event log."""
     events = data.artifacts[data.artifacts.kind == "events"]
     if choice:

@@ -107,8 +107,9 @@ def final_grades(data: ReportData) -> pd.DataFrame:
     return grades[grades.turn == last]
 
 
-def compare_runs(data: ReportData, baseline: str, candidate: str, *, seed: int = 0,
-                 alpha: float = ALPHA) -> Comparison:
+def compare_runs(
+    data: ReportData, baseline: str, candidate: str, *, seed: int = 0, alpha: float = ALPHA
+) -> Comparison:
     """Pair the runs' episodes and test the verdict and every dimension for a change.
 
     Raises ComparisonError when a run is missing from ``data``, when one run is simulated
@@ -123,11 +124,15 @@ def compare_runs(data: ReportData, baseline: str, candidate: str, *, seed: int =
         )
     n_base = int(((data.episodes.run_id == baseline) & data.episodes.complete).sum())
     n_cand = int(((data.episodes.run_id == candidate) & data.episodes.complete).sum())
-    result = Comparison(baseline, candidate, len(pairs), n_base - len(pairs),
-                        n_cand - len(pairs), alpha=alpha)
+    result = Comparison(
+        baseline, candidate, len(pairs), n_base - len(pairs), n_cand - len(pairs), alpha=alpha
+    )
     verdict = mcnemar_exact(list(pairs.passed_b), list(pairs.passed_c))
-    result.changes.append(DimensionChange(VERDICT, len(pairs), verdict, None,
-                                          _mean(pairs.passed_b), _mean(pairs.passed_c)))
+    result.changes.append(
+        DimensionChange(
+            VERDICT, len(pairs), verdict, None, _mean(pairs.passed_b), _mean(pairs.passed_c)
+        )
+    )
     grades = final_grades(data)
     for dim in _dimensions(grades):
         result.changes.append(_dimension_change(grades, pairs, dim, seed))
@@ -168,8 +173,9 @@ def _mean(values: pd.Series) -> float | None:
     return float(values.mean()) if len(values) else None
 
 
-def _dimension_change(grades: pd.DataFrame, pairs: pd.DataFrame, dim: str,
-                      seed: int) -> DimensionChange:
+def _dimension_change(
+    grades: pd.DataFrame, pairs: pd.DataFrame, dim: str, seed: int
+) -> DimensionChange:
     rows = grades[(grades.dimension == dim) & (grades.status != "inconclusive")]
     by_ep = rows.drop_duplicates("episode_id", keep="last").set_index("episode_id")
     both = pairs[pairs.episode_id_b.isin(by_ep.index) & pairs.episode_id_c.isin(by_ep.index)]
@@ -177,8 +183,9 @@ def _dimension_change(grades: pd.DataFrame, pairs: pd.DataFrame, dim: str,
     pass_test = mcnemar_exact(list(b.status == "pass"), list(c.status == "pass"))
     score_test = paired_bootstrap(list(b.score), list(c.score), seed=seed) if len(both) else None
     sd = float(np.std(c.score.to_numpy() - b.score.to_numpy(), ddof=1)) if len(both) > 1 else 0.0
-    return DimensionChange(dim, len(both), pass_test, score_test, _mean(b.score),
-                           _mean(c.score), sd_diff=sd)
+    return DimensionChange(
+        dim, len(both), pass_test, score_test, _mean(b.score), _mean(c.score), sd_diff=sd
+    )
 
 
 def _holm(result: Comparison) -> None:

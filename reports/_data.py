@@ -67,9 +67,12 @@ class ReportData:
         """The same data limited to ``run_ids`` (and their episodes)."""
         run_ids = list(run_ids)
         return ReportData(
-            **{name: _only(getattr(self, name), run_ids)
-               for name in ("runs", "episodes", "turns", "grades", "grade_sets", "artifacts")},
-            experiments=self.experiments, ledger=self.ledger,
+            **{
+                name: _only(getattr(self, name), run_ids)
+                for name in ("runs", "episodes", "turns", "grades", "grade_sets", "artifacts")
+            },
+            experiments=self.experiments,
+            ledger=self.ledger,
         )
 
     def findings(self, episode_ids: Sequence[str]) -> dict[tuple[str, int, str], str]:
@@ -79,7 +82,7 @@ class ReportData:
         out: dict[tuple[str, int, str], str] = {}
         ids = list(episode_ids)
         for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             sql = f"{_FINDINGS} ({','.join('?' * len(chunk))})"
             for row in self.ledger.query(sql, chunk):
                 out[(row["episode_id"], row["turn"], row["dimension"])] = row["findings"]
@@ -103,9 +106,15 @@ def load(ledger: Ledger, run_ids: Sequence[str] | None = None) -> ReportData:
     """Read every current row of the ledger into frames (restricted to ``run_ids`` if given)."""
     tables = {
         name: _frame(ledger, sql)
-        for name, sql in (("runs", _RUNS), ("episodes", _EPISODES), ("turns", _TURNS),
-                          ("grades", _GRADES), ("grade_sets", _GRADE_SETS),
-                          ("artifacts", _ARTIFACTS), ("experiments", _EXPERIMENTS))
+        for name, sql in (
+            ("runs", _RUNS),
+            ("episodes", _EPISODES),
+            ("turns", _TURNS),
+            ("grades", _GRADES),
+            ("grade_sets", _GRADE_SETS),
+            ("artifacts", _ARTIFACTS),
+            ("experiments", _EXPERIMENTS),
+        )
     }
     tables["runs"] = _with_config_keys(tables["runs"])
     tables["episodes"]["passed"] = tables["episodes"].final_verdict == "pass"

@@ -78,16 +78,28 @@ def episode_details(data: Any, gym_dir: Path, out_dir: Path, limit: int) -> list
     turns = _by_episode(data.turns, keep)
     grades = _by_episode(data.grades, keep)
     arts = _by_episode(data.artifacts, keep)
-    verdicts = {(r["episode_id"], r["turn"]): r["verdict"]
-                for rows in _by_episode(data.grade_sets, keep).values() for r in rows}
+    verdicts = {
+        (r["episode_id"], r["turn"]): r["verdict"]
+        for rows in _by_episode(data.grade_sets, keep).values()
+        for r in rows
+    }
     findings = data.findings(sorted(keep))
     details = []
     for e in eps.to_dict("records"):
-        detail = EpisodeDetail(e["episode_id"], e["run_id"], e["task"], e["archetype"],
-                               e["persona"], int(e["seed"]), e["status"],
-                               e["final_verdict"] or "—", bool(simulated[e["run_id"]]))
-        detail.turns = _turns(turns.get(e["episode_id"], []), grades.get(e["episode_id"], []),
-                              verdicts, findings)
+        detail = EpisodeDetail(
+            e["episode_id"],
+            e["run_id"],
+            e["task"],
+            e["archetype"],
+            e["persona"],
+            int(e["seed"]),
+            e["status"],
+            e["final_verdict"] or "—",
+            bool(simulated[e["run_id"]]),
+        )
+        detail.turns = _turns(
+            turns.get(e["episode_id"], []), grades.get(e["episode_id"], []), verdicts, findings
+        )
         detail.artifacts = [_link(a, gym_dir, out_dir) for a in arts.get(e["episode_id"], [])]
         details.append(detail)
     return details
@@ -101,19 +113,28 @@ def _by_episode(frame: pd.DataFrame, keep: set[str]) -> dict[str, list[dict[str,
     return grouped
 
 
-def _turns(turns: list[dict[str, Any]], grades: list[dict[str, Any]],
-           verdicts: dict[tuple[str, int], str],
-           findings: dict[tuple[str, int, str], str]) -> list[TurnDetail]:
+def _turns(
+    turns: list[dict[str, Any]],
+    grades: list[dict[str, Any]],
+    verdicts: dict[tuple[str, int], str],
+    findings: dict[tuple[str, int, str], str],
+) -> list[TurnDetail]:
     out = []
     for t in sorted(turns, key=lambda r: r["turn"]):
         record = json.loads(t["record"])
         exit_code = t["exit_code"]
-        out.append(TurnDetail(
-            int(t["turn"]), t["move"], record.get("message", ""), t["swarm_status"],
-            None if exit_code is None or pd.isna(exit_code) else int(exit_code),
-            float(t["elapsed_ms"]) / 1000, verdicts.get((t["episode_id"], t["turn"]), "—"),
-            _dimensions([g for g in grades if g["turn"] == t["turn"]], findings),
-        ))
+        out.append(
+            TurnDetail(
+                int(t["turn"]),
+                t["move"],
+                record.get("message", ""),
+                t["swarm_status"],
+                None if exit_code is None or pd.isna(exit_code) else int(exit_code),
+                float(t["elapsed_ms"]) / 1000,
+                verdicts.get((t["episode_id"], t["turn"]), "—"),
+                _dimensions([g for g in grades if g["turn"] == t["turn"]], findings),
+            )
+        )
     return out
 
 
@@ -123,13 +144,17 @@ def _link(a: dict[str, Any], gym_dir: Path, out_dir: Path) -> ArtifactLink:
     return ArtifactLink(a["kind"], turn, href, a["sha256"], int(a["size"]))
 
 
-def _dimensions(rows: list[dict[str, Any]],
-                findings: dict[tuple[str, int, str], str]) -> list[DimensionDetail]:
+def _dimensions(
+    rows: list[dict[str, Any]], findings: dict[tuple[str, int, str], str]
+) -> list[DimensionDetail]:
     by_name = {r["dimension"]: r for r in rows}
     out = []
     for name in dimension_order(by_name):
         row = by_name[name]
         raw = findings.get((row["episode_id"], row["turn"], name), "[]")
-        out.append(DimensionDetail(name, float(row["score"]), row["status"], row["source"],
-                                   json.loads(raw)))
+        out.append(
+            DimensionDetail(
+                name, float(row["score"]), row["status"], row["source"], json.loads(raw)
+            )
+        )
     return out

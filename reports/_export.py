@@ -18,8 +18,16 @@ from reports._errors import ReportError
 
 FORMATS = ("csv", "json", "parquet")
 TABLES = ("grades", "episodes", "turns", "runs")
-_RUN_COLUMNS = ["run_id", "suite", "simulated", "code_version", "model", "fleet", "knobs",
-                "run_status"]
+_RUN_COLUMNS = [
+    "run_id",
+    "suite",
+    "simulated",
+    "code_version",
+    "model",
+    "fleet",
+    "knobs",
+    "run_status",
+]
 
 
 def export_frame(data: ReportData, table: str) -> pd.DataFrame:
@@ -34,12 +42,20 @@ def export_frame(data: ReportData, table: str) -> pd.DataFrame:
     elif table == "turns":
         frame = data.turns.merge(episodes[["episode_id", "task"]], on="episode_id")
     else:
-        frame = data.grades.drop(columns="run_id").merge(episodes, on="episode_id").merge(
-            data.grade_sets[["episode_id", "turn", "verdict", "grader"]],
-            on=["episode_id", "turn"], how="left")
+        frame = (
+            data.grades.drop(columns="run_id")
+            .merge(episodes, on="episode_id")
+            .merge(
+                data.grade_sets[["episode_id", "turn", "verdict", "grader"]],
+                on=["episode_id", "turn"],
+                how="left",
+            )
+        )
         findings = data.findings(sorted(set(frame.episode_id)))
-        frame["findings"] = [findings.get((e, t, d), "[]") for e, t, d in
-                             zip(frame.episode_id, frame.turn, frame.dimension, strict=True)]
+        frame["findings"] = [
+            findings.get((e, t, d), "[]")
+            for e, t, d in zip(frame.episode_id, frame.turn, frame.dimension, strict=True)
+        ]
     return _flatten(frame.reset_index(drop=True))
 
 

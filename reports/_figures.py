@@ -65,13 +65,20 @@ def _figure(fig_id: str, title: str, fig: go.Figure, height: int = 360) -> Figur
 def leaderboard_figure(fig_id: str, rows: Sequence[LeaderRow]) -> Figure:
     """Pass rate per configuration with its 95% Wilson interval."""
     rates = [r.interval.rate for r in rows]
-    fig = _new(go.Bar(
-        x=rates, y=[_short(f"{r.rank_label}. {r.config}") for r in rows], orientation="h",
-        error_x={"type": "data", "symmetric": False,
-                 "array": [r.interval.high - r.interval.rate for r in rows],
-                 "arrayminus": [r.interval.rate - r.interval.low for r in rows]},
-        hovertext=[r.config for r in rows],
-    ))
+    fig = _new(
+        go.Bar(
+            x=rates,
+            y=[_short(f"{r.rank_label}. {r.config}") for r in rows],
+            orientation="h",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [r.interval.high - r.interval.rate for r in rows],
+                "arrayminus": [r.interval.rate - r.interval.low for r in rows],
+            },
+            hovertext=[r.config for r in rows],
+        )
+    )
     fig.update_xaxes(range=[0, 1], title="pass rate (95% Wilson)")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _figure(fig_id, "Pass rate by configuration", fig, 120 + 28 * len(rows))
@@ -80,8 +87,16 @@ def leaderboard_figure(fig_id: str, rows: Sequence[LeaderRow]) -> Figure:
 def breakdown_figure(fig_id: str, data: Breakdown) -> Figure:
     """Heatmap of mean dimension scores (rows: archetype or persona)."""
     z = [[data.means.get((g, d)) for d in data.dimensions] for g in data.groups]
-    fig = _new(go.Heatmap(z=z, x=data.dimensions, y=[_short(g) for g in data.groups],
-                               zmin=0, zmax=1, colorscale="RdYlGn"))
+    fig = _new(
+        go.Heatmap(
+            z=z,
+            x=data.dimensions,
+            y=[_short(g) for g in data.groups],
+            zmin=0,
+            zmax=1,
+            colorscale="RdYlGn",
+        )
+    )
     fig.update_yaxes(automargin=True)
     return _figure(fig_id, f"Mean score by {data.by}", fig, 140 + 30 * len(data.groups))
 
@@ -91,19 +106,32 @@ def trend_figure(fig_id: str, points: Sequence[TrendPoint]) -> Figure:
     fig = _new()
     for series in dict.fromkeys(p.series for p in points):
         pts = [p for p in points if p.series == series]
-        fig.add_trace(go.Scatter(
-            x=[p.started_at for p in pts], y=[p.interval.rate for p in pts],
-            mode="lines+markers", name=_short(series), hovertext=[p.run_id for p in pts],
-            error_y={"type": "data", "symmetric": False,
-                     "array": [p.interval.high - p.interval.rate for p in pts],
-                     "arrayminus": [p.interval.rate - p.interval.low for p in pts]},
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[p.started_at for p in pts],
+                y=[p.interval.rate for p in pts],
+                mode="lines+markers",
+                name=_short(series),
+                hovertext=[p.run_id for p in pts],
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [p.interval.high - p.interval.rate for p in pts],
+                    "arrayminus": [p.interval.rate - p.interval.low for p in pts],
+                },
+            )
+        )
     bad = [p for p in points if p.regression]
-    fig.add_trace(go.Scatter(
-        x=[p.started_at for p in bad], y=[p.interval.rate for p in bad], mode="markers",
-        name="regression", marker={"symbol": "x", "size": 14, "color": "#c0392b"},
-        hovertext=[p.run_id for p in bad],
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[p.started_at for p in bad],
+            y=[p.interval.rate for p in bad],
+            mode="markers",
+            name="regression",
+            marker={"symbol": "x", "size": 14, "color": "#c0392b"},
+            hovertext=[p.run_id for p in bad],
+        )
+    )
     fig.update_yaxes(range=[0, 1.05], title="pass rate")
     return _figure(fig_id, "Pass rate over runs", fig)
 
@@ -111,18 +139,32 @@ def trend_figure(fig_id: str, points: Sequence[TrendPoint]) -> Figure:
 def cluster_figure(fig_id: str, work: Sequence[NodeWork]) -> Figure:
     """Busy seconds and dispatch counts per node."""
     names = [_short(w.node) for w in work]
-    fig = _new([
-        go.Bar(x=names, y=[w.busy_ms / 1000 for w in work], name="busy s", offsetgroup="busy"),
-        go.Bar(x=names, y=[w.dispatched for w in work], name="dispatched", yaxis="y2",
-               offsetgroup="dispatched"),
-    ])
-    fig.update_layout(barmode="group", yaxis={"title": "busy s"},
-                      yaxis2={"title": "dispatched", "overlaying": "y", "side": "right"})
+    fig = _new(
+        [
+            go.Bar(x=names, y=[w.busy_ms / 1000 for w in work], name="busy s", offsetgroup="busy"),
+            go.Bar(
+                x=names,
+                y=[w.dispatched for w in work],
+                name="dispatched",
+                yaxis="y2",
+                offsetgroup="dispatched",
+            ),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        yaxis={"title": "busy s"},
+        yaxis2={"title": "dispatched", "overlaying": "y", "side": "right"},
+    )
     return _figure(fig_id, "Work per node", fig)
 
 
-_OUTCOME_COLORS = {"done": "#27ae60", "retry": "#e67e22", "failed": "#c0392b",
-                   "unfinished": "#7f8c8d"}
+_OUTCOME_COLORS = {
+    "done": "#27ae60",
+    "retry": "#e67e22",
+    "failed": "#c0392b",
+    "unfinished": "#7f8c8d",
+}
 
 
 def gantt_figure(fig_id: str, timeline: Timeline) -> Figure:
@@ -131,13 +173,19 @@ def gantt_figure(fig_id: str, timeline: Timeline) -> Figure:
     for outcome, color in _OUTCOME_COLORS.items():
         bars = [b for b in timeline.bars if b.outcome == outcome]
         if bars:
-            fig.add_trace(go.Bar(
-                y=[_short(b.device) for b in bars],
-                x=[max(b.end_s - b.start_s, 0.01) for b in bars],
-                base=[b.start_s for b in bars], orientation="h", name=outcome,
-                marker={"color": color}, text=[_short(b.task_id) for b in bars],
-                textposition="inside", hovertext=[b.task_id for b in bars],
-            ))
+            fig.add_trace(
+                go.Bar(
+                    y=[_short(b.device) for b in bars],
+                    x=[max(b.end_s - b.start_s, 0.01) for b in bars],
+                    base=[b.start_s for b in bars],
+                    orientation="h",
+                    name=outcome,
+                    marker={"color": color},
+                    text=[_short(b.task_id) for b in bars],
+                    textposition="inside",
+                    hovertext=[b.task_id for b in bars],
+                )
+            )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title="seconds since the turn's first event")
     devices = len({b.device for b in timeline.bars})

@@ -38,8 +38,9 @@ class LeaderRow:
         return f"={self.tier}" if self.tied else str(self.tier)
 
 
-def leaderboard(runs: pd.DataFrame, episodes: pd.DataFrame, grades: pd.DataFrame,
-                group_by: str) -> list[LeaderRow]:
+def leaderboard(
+    runs: pd.DataFrame, episodes: pd.DataFrame, grades: pd.DataFrame, group_by: str
+) -> list[LeaderRow]:
     """Rows sorted by tier, then pass rate; every row's tier and tie flag set."""
     eps = episodes.merge(runs[["run_id", group_by]], on="run_id")
     dim_means = _dimension_means(grades, eps, group_by)
@@ -51,8 +52,13 @@ def leaderboard(runs: pd.DataFrame, episodes: pd.DataFrame, grades: pd.DataFrame
     return sorted(rows, key=lambda r: (r.tier, -r.interval.rate, r.config))
 
 
-def _row(config: str, group: pd.DataFrame, runs: pd.DataFrame, dims: dict[str, float | None],
-         group_by: str) -> LeaderRow:
+def _row(
+    config: str,
+    group: pd.DataFrame,
+    runs: pd.DataFrame,
+    dims: dict[str, float | None],
+    group_by: str,
+) -> LeaderRow:
     done = group[group.complete]
     per_task = done.groupby("task").passed.agg(["sum", "count"])
     counts = [(int(c), int(n)) for c, n in zip(per_task["sum"], per_task["count"], strict=True)]
@@ -72,8 +78,9 @@ def _row(config: str, group: pd.DataFrame, runs: pd.DataFrame, dims: dict[str, f
     )
 
 
-def _dimension_means(grades: pd.DataFrame, eps: pd.DataFrame,
-                     group_by: str) -> dict[str, dict[str, float | None]]:
+def _dimension_means(
+    grades: pd.DataFrame, eps: pd.DataFrame, group_by: str
+) -> dict[str, dict[str, float | None]]:
     if grades.empty:
         return {}
     joined = grades.merge(eps[["episode_id", group_by]], on="episode_id")

@@ -56,8 +56,9 @@ class HonestyRow:
     false_red: Interval
 
 
-def honesty(turns: pd.DataFrame, grade_sets: pd.DataFrame, runs: pd.DataFrame,
-            group_by: str) -> list[HonestyRow]:
+def honesty(
+    turns: pd.DataFrame, grade_sets: pd.DataFrame, runs: pd.DataFrame, group_by: str
+) -> list[HonestyRow]:
     """The honesty card: one row for everything, then one per configuration."""
     graded = turns.merge(grade_sets[["episode_id", "turn", "verdict"]], on=["episode_id", "turn"])
     graded = graded.merge(runs[["run_id", group_by]], on="run_id")

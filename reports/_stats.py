@@ -107,7 +107,7 @@ def paired_bootstrap(
     seed: int = 0,
     alpha: float = ALPHA,
 ) -> BootstrapResult:
-    """Percentile bootstrap CI and a sign-flip permutation p-value for the mean paired difference."""
+    """Percentile bootstrap CI and sign-flip permutation p-value of the mean paired difference."""
     diffs = np.asarray(candidate, dtype=float) - np.asarray(baseline, dtype=float)
     if diffs.size == 0:
         return BootstrapResult(0, 0.0, 0.0, 0.0, 1.0)
@@ -118,15 +118,23 @@ def paired_bootstrap(
         p = 1.0 if mean == 0 else min(1.0, 2 * 0.5 ** int(diffs.size))
         return BootstrapResult(int(diffs.size), mean, mean, mean, p)
     res = stats.bootstrap(
-        (diffs,), np.mean, n_resamples=n_resamples, confidence_level=1 - alpha,
-        method="percentile", rng=np.random.default_rng(seed),
+        (diffs,),
+        np.mean,
+        n_resamples=n_resamples,
+        confidence_level=1 - alpha,
+        method="percentile",
+        rng=np.random.default_rng(seed),
     )
     # The p-value comes from a sign-flip permutation test, not from the bootstrap: with a
     # handful of pairs all on one side the bootstrap distribution never crosses zero and
     # would report p = 0, while the exact test's floor is 2 / 2**n (0.25 for three pairs).
     perm = stats.permutation_test(
-        (diffs,), np.mean, permutation_type="samples", n_resamples=n_resamples,
-        alternative="two-sided", rng=np.random.default_rng(seed),
+        (diffs,),
+        np.mean,
+        permutation_type="samples",
+        n_resamples=n_resamples,
+        alternative="two-sided",
+        rng=np.random.default_rng(seed),
     )
     p = float(perm.pvalue)
     low, high = res.confidence_interval
@@ -154,8 +162,9 @@ def mde_pass_rate(n_pairs: int, *, alpha: float = ALPHA, power: float = POWER) -
     return float(optimize.brentq(lambda d: stats.binom.sf(m - 1, n_pairs, d) - power, 1e-9, 1.0))
 
 
-def mde_score(n_pairs: int, sd_diff: float, *, alpha: float = ALPHA,
-              power: float = POWER) -> float | None:
+def mde_score(
+    n_pairs: int, sd_diff: float, *, alpha: float = ALPHA, power: float = POWER
+) -> float | None:
     """Smallest mean score change a paired test detects: Cohen's d from t-test power x sd."""
     if n_pairs < 2 or sd_diff <= 0:
         return None

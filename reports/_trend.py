@@ -35,8 +35,9 @@ def trend(runs: pd.DataFrame, episodes: pd.DataFrame, group_by: str) -> list[Tre
         previous: TrendPoint | None = None
         for run_id, started in zip(group.run_id, group.started_at, strict=True):
             mine = outcomes.get(run_id, {})
-            point = TrendPoint(str(series), run_id, str(started)[:19],
-                               wilson(sum(mine.values()), len(mine)))
+            point = TrendPoint(
+                str(series), run_id, str(started)[:19], wilson(sum(mine.values()), len(mine))
+            )
             if previous is not None:
                 _mark(point, previous, outcomes.get(previous.run_id, {}), mine)
             points.append(point)
@@ -49,14 +50,19 @@ def _outcomes_by_run(done: pd.DataFrame) -> dict[str, dict[tuple[str, int, int],
     done = done.sort_values(["started_at", "episode_id"])
     rep = done.groupby(["run_id", "task", "seed"]).cumcount()
     out: dict[str, dict[tuple[str, int, int], bool]] = {}
-    for run_id, task, seed, n, passed in zip(done.run_id, done.task, done.seed, rep,
-                                             done.passed, strict=True):
+    for run_id, task, seed, n, passed in zip(
+        done.run_id, done.task, done.seed, rep, done.passed, strict=True
+    ):
         out.setdefault(run_id, {})[(task, int(seed), int(n))] = bool(passed)
     return out
 
 
-def _mark(point: TrendPoint, previous: TrendPoint, base: dict[tuple[str, int, int], bool],
-          cand: dict[tuple[str, int, int], bool]) -> None:
+def _mark(
+    point: TrendPoint,
+    previous: TrendPoint,
+    base: dict[tuple[str, int, int], bool],
+    cand: dict[tuple[str, int, int], bool],
+) -> None:
     keys = sorted(base.keys() & cand.keys())
     if keys:
         test = mcnemar_exact([base[k] for k in keys], [cand[k] for k in keys])

@@ -16,15 +16,26 @@ from pydantic import BaseModel
 from brain import ContentError, Message, TransientError, Transport, ask_structured
 from swarm.knobs import register_knob
 
-register_knob("planner.call_attempts", int, 3,
-              "Tries of one planning/detail/contract call, each on the next node, before "
-              "it counts as failed.", bounds=(1, 20))
+register_knob(
+    "planner.call_attempts",
+    int,
+    3,
+    "Tries of one planning/detail/contract call, each on the next node, before "
+    "it counts as failed.",
+    bounds=(1, 20),
+)
 
 T = TypeVar("T", bound=BaseModel)
 
 
-async def ask_across(transports: Sequence[Transport], start: int, messages: list[Message],
-                     model_cls: type[T], *, attempts: int) -> T:
+async def ask_across(
+    transports: Sequence[Transport],
+    start: int,
+    messages: list[Message],
+    model_cls: type[T],
+    *,
+    attempts: int,
+) -> T:
     """``ask_structured`` on ``transports[start]``, moving on to the next node on failure."""
     last: Exception | None = None
     for offset in range(max(1, attempts)):

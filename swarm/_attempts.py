@@ -20,16 +20,24 @@ from swarm.report import AttemptRecord
 class AttemptSink:
     """The event sink handed to ``Dispatcher.dispatch`` for one attempt."""
 
-    def __init__(self, log: EventSink, ts: TaskState, live: LiveAttempt,
-                 clock: Callable[[], float]):
+    def __init__(
+        self, log: EventSink, ts: TaskState, live: LiveAttempt, clock: Callable[[], float]
+    ):
         self._log, self._ts, self._live, self._clock = log, ts, live, clock
 
     def emit(self, event: str, **fields: Any) -> None:
         """Log the event stamped with this attempt; update live counts if still current."""
         live = self._live
-        self._log.emit(event, **{**fields, "task_id": self._ts.task.id,
-                                 "attempt": live.attempt, "epoch": live.epoch,
-                                 "device": live.device.name})
+        self._log.emit(
+            event,
+            **{
+                **fields,
+                "task_id": self._ts.task.id,
+                "attempt": live.attempt,
+                "epoch": live.epoch,
+                "device": live.device.name,
+            },
+        )
         if self._ts.live is not live:
             return  # a stale attempt: logged for the record, ignored by the judge
         if event == "tool_call":
@@ -41,30 +49,46 @@ class AttemptSink:
             live.last_write = self._clock()
 
 
-def record_attempt(ts: TaskState, live: LiveAttempt, outcome: str, error: str | None,
-                   result: DispatchResult | None, now: float) -> AttemptRecord:
+def record_attempt(
+    ts: TaskState,
+    live: LiveAttempt,
+    outcome: str,
+    error: str | None,
+    result: DispatchResult | None,
+    now: float,
+) -> AttemptRecord:
     """Append the finished attempt to the task's history and return it."""
     files = list(live.files_written)
     if result is not None:
         files += [f for f in result.files_written if f not in files]
     record = AttemptRecord(
-        device=live.device.name, outcome=outcome,
+        device=live.device.name,
+        outcome=outcome,
         error=error if error is not None else (result.error if result else None),
         elapsed_ms=round((now - live.started) * 1000, 3),
-        tool_calls=max(live.tool_calls, result.tool_calls if result else 0))
+        tool_calls=max(live.tool_calls, result.tool_calls if result else 0),
+    )
     ts.attempts.append(record)
     ts.files_written.update(files)
     live.files_written = files
     return record
 
 
-def attempt_fields(ts: TaskState, live: LiveAttempt, record: AttemptRecord,
-                   result: DispatchResult | None) -> dict[str, Any]:
+def attempt_fields(
+    ts: TaskState, live: LiveAttempt, record: AttemptRecord, result: DispatchResult | None
+) -> dict[str, Any]:
     """The fields every attempt-ending event carries (what the report rebuild reads)."""
-    return {"task_id": ts.task.id, "attempt": live.attempt, "epoch": live.epoch,
-            "device": record.device, "model": live.device.device.model,
-            "outcome": record.outcome, "error": record.error,
-            "elapsed_ms": record.elapsed_ms, "tool_calls": record.tool_calls,
-            "files_written": list(live.files_written),
-            "prompt_tokens": result.prompt_tokens if result else 0,
-            "completion_tokens": result.completion_tokens if result else 0}
+    return {
+        "task_id": ts.task.id,
+        "attempt": live.attempt,
+        "epoch": live.epoch,
+        "device": record.device,
+        "model": live.device.device.model,
+        "outcome": record.outcome,
+        "error": record.error,
+        "elapsed_ms": record.elapsed_ms,
+        "tool_calls": record.tool_calls,
+        "files_written": list(live.files_written),
+        "prompt_tokens": result.prompt_tokens if result else 0,
+        "completion_tokens": result.completion_tokens if result else 0,
+    }

@@ -23,8 +23,13 @@ from swarm.report import TaskStatus
 class BonusFeed:
     """Owns the open replanner question and the bonus budget of one run."""
 
-    def __init__(self, replanner: Replanner, events: EventSink, budget: int,
-                 post: Callable[[tuple[Any, ...]], None]):
+    def __init__(
+        self,
+        replanner: Replanner,
+        events: EventSink,
+        budget: int,
+        post: Callable[[tuple[Any, ...]], None],
+    ):
         self.replanner, self.events, self.budget, self._post = replanner, events, budget, post
         self.asking: asyncio.Task[None] | None = None
         self.next_ask = 0.0
@@ -37,8 +42,11 @@ class BonusFeed:
         if state.ready():
             return
         self.next_ask = now + every_s
-        done = [t.task.id for t in state.tasks.values()
-                if t.status in (TaskStatus.DONE, TaskStatus.SALVAGED)]
+        done = [
+            t.task.id
+            for t in state.tasks.values()
+            if t.status in (TaskStatus.DONE, TaskStatus.SALVAGED)
+        ]
         self.asking = asyncio.create_task(self._ask(idle, done, self.budget))
 
     async def _ask(self, idle: list[Device], done: list[str], budget: int) -> None:
@@ -55,8 +63,11 @@ class BonusFeed:
         bonus = [replace(t, bonus=True) for t in tasks]
         if not bonus:
             return []
-        done = {t.task.id for t in state.tasks.values()
-                if t.status in (TaskStatus.DONE, TaskStatus.SALVAGED)}
+        done = {
+            t.task.id
+            for t in state.tasks.values()
+            if t.status in (TaskStatus.DONE, TaskStatus.SALVAGED)
+        }
         failed = {t.task.id for t in state.tasks.values() if t.status is TaskStatus.FAILED}
         try:
             state.dag.splice(bonus, done=done, failed=failed)

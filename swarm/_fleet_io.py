@@ -40,15 +40,19 @@ class UsageMeter:
     usage: Usage = field(default_factory=Usage)
 
 
-def build_transports(nodes: Sequence[NodeSpec], *, idle_timeout_s: float,
-                     timeout_s: float) -> dict[str, Transport]:
+def build_transports(
+    nodes: Sequence[NodeSpec], *, idle_timeout_s: float, timeout_s: float
+) -> dict[str, Transport]:
     """One transport per node; a bad URL or option is a one-line FleetError."""
     transports: dict[str, Transport] = {}
     for node in nodes:
         try:
             transports[node.name] = transport_for(
-                node.url, model=node.model or None, idle_timeout_s=idle_timeout_s,
-                timeout_s=timeout_s)
+                node.url,
+                model=node.model or None,
+                idle_timeout_s=idle_timeout_s,
+                timeout_s=timeout_s,
+            )
         except BrainError as exc:
             raise FleetError(f"node {node.name}: {exc}") from None
     return transports

@@ -63,8 +63,12 @@ class Replay:
 
     def _add_tasks(self, record: dict[str, Any]) -> None:
         for task in record.get("tasks", []):
-            self.tasks.setdefault(task["id"], TaskReport(
-                task_id=task["id"], status=TaskStatus.PENDING, bonus=bool(task.get("bonus"))))
+            self.tasks.setdefault(
+                task["id"],
+                TaskReport(
+                    task_id=task["id"], status=TaskStatus.PENDING, bonus=bool(task.get("bonus"))
+                ),
+            )
         self._pool(record.get("devices"))
 
     def _pool(self, pool: Any) -> None:
@@ -74,8 +78,9 @@ class Replay:
                 self.devices.append(name)
 
     def _task(self, task_id: str) -> TaskReport:
-        return self.tasks.setdefault(task_id, TaskReport(task_id=task_id,
-                                                         status=TaskStatus.PENDING))
+        return self.tasks.setdefault(
+            task_id, TaskReport(task_id=task_id, status=TaskStatus.PENDING)
+        )
 
     def _dispatched(self, record: dict[str, Any]) -> None:
         task = self._task(record["task_id"])
@@ -85,12 +90,18 @@ class Replay:
     def _attempt_end(self, record: dict[str, Any]) -> None:
         task = self._task(record["task_id"])
         if record.get("device") is not None:
-            task.attempt_history.append(AttemptRecord(
-                device=record["device"], outcome=record.get("outcome", "unknown"),
-                error=record.get("error"), elapsed_ms=record.get("elapsed_ms", 0.0),
-                tool_calls=record.get("tool_calls", 0)))
-            task.files_written = sorted(set(task.files_written)
-                                        | set(record.get("files_written") or []))
+            task.attempt_history.append(
+                AttemptRecord(
+                    device=record["device"],
+                    outcome=record.get("outcome", "unknown"),
+                    error=record.get("error"),
+                    elapsed_ms=record.get("elapsed_ms", 0.0),
+                    tool_calls=record.get("tool_calls", 0),
+                )
+            )
+            task.files_written = sorted(
+                set(task.files_written) | set(record.get("files_written") or [])
+            )
             self._add_tokens(record)
         task.attempts = len(task.attempt_history)
         task.elapsed_ms = sum(a.elapsed_ms for a in task.attempt_history)
@@ -119,9 +130,15 @@ class Replay:
             elapsed = elapsed_between(first["ts"], self.records[-1]["ts"])
         gates = self.run.get("gates") or self.run.get("gate_events") or {}
         return build_report(
-            first.get("run_id", ""), self._status(), self.tasks.values(), self.devices,
-            gates=gates, knobs=self.run.get("knobs") or {}, elapsed_ms=float(elapsed),
-            usage=UsageReport(**usage) if isinstance(usage, dict) else self.tokens)
+            first.get("run_id", ""),
+            self._status(),
+            self.tasks.values(),
+            self.devices,
+            gates=gates,
+            knobs=self.run.get("knobs") or {},
+            elapsed_ms=float(elapsed),
+            usage=UsageReport(**usage) if isinstance(usage, dict) else self.tokens,
+        )
 
 
 def _strip(record: dict[str, Any]) -> dict[str, Any]:

@@ -60,11 +60,18 @@ class TaskState:
     def report(self) -> TaskReport:
         """The task's line in the run report."""
         return TaskReport(
-            task_id=self.task.id, status=self.status, device=self.device, model=self.model,
-            attempts=len(self.attempts), attempt_history=list(self.attempts),
+            task_id=self.task.id,
+            status=self.status,
+            device=self.device,
+            model=self.model,
+            attempts=len(self.attempts),
+            attempt_history=list(self.attempts),
             elapsed_ms=sum(a.elapsed_ms for a in self.attempts),
             tool_calls=sum(a.tool_calls for a in self.attempts),
-            files_written=sorted(self.files_written), bonus=self.task.bonus, error=self.error)
+            files_written=sorted(self.files_written),
+            bonus=self.task.bonus,
+            error=self.error,
+        )
 
 
 class RunState:
@@ -87,9 +94,13 @@ class RunState:
 
     def ready(self) -> list[TaskState]:
         """Pending tasks whose dependencies are all terminal (not yet ordered)."""
-        return [t for t in self.tasks.values()
-                if t.status is TaskStatus.PENDING and t.live is None
-                and all(self.tasks[d].terminal for d in t.task.deps)]
+        return [
+            t
+            for t in self.tasks.values()
+            if t.status is TaskStatus.PENDING
+            and t.live is None
+            and all(self.tasks[d].terminal for d in t.task.deps)
+        ]
 
     def finished(self) -> bool:
         """Every task is terminal."""

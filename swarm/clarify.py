@@ -40,20 +40,36 @@ def read_answers(path: Path) -> list[str] | None:
     return None
 
 
-async def ask_user(workdir: Path, questions: Sequence[str], confidence: float, *,
-                   timeout_s: float, poll_s: float, events: EventSink) -> list[str]:
+async def ask_user(
+    workdir: Path,
+    questions: Sequence[str],
+    confidence: float,
+    *,
+    timeout_s: float,
+    poll_s: float,
+    events: EventSink,
+) -> list[str]:
     """Write the questions, emit ``low_confidence_ask`` and poll for answers until timeout."""
     folder = workdir / ".swarm"
     folder.mkdir(parents=True, exist_ok=True)
     asked = [q.strip() for q in questions if q.strip()] or list(DEFAULT_QUESTIONS)
-    payload = {"questions": asked, "plan_confidence": round(confidence, 4),
-               "answers_file": ANSWERS_FILE, "timeout_s": timeout_s}
+    payload = {
+        "questions": asked,
+        "plan_confidence": round(confidence, 4),
+        "answers_file": ANSWERS_FILE,
+        "timeout_s": timeout_s,
+    }
     (folder / QUESTIONS_FILE).write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    events.emit("low_confidence_ask", plan_confidence=round(confidence, 4), questions=asked,
-                timeout_s=timeout_s)
+    events.emit(
+        "low_confidence_ask",
+        plan_confidence=round(confidence, 4),
+        questions=asked,
+        timeout_s=timeout_s,
+    )
     answers = await poll_answers(folder / ANSWERS_FILE, timeout_s=timeout_s, poll_s=poll_s)
-    events.emit("clarify_answered" if answers is not None else "clarify_timeout",
-                answers=len(answers or []))
+    events.emit(
+        "clarify_answered" if answers is not None else "clarify_timeout", answers=len(answers or [])
+    )
     return answers or []
 
 

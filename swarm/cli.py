@@ -16,8 +16,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(name="swarm", no_args_is_help=True, pretty_exceptions_enable=False,
-                  add_completion=False)
+app = typer.Typer(
+    name="swarm", no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False
+)
 
 
 class OutputFormat(StrEnum):
@@ -61,9 +62,14 @@ def run(
         parse_servers(knobs.get("mcp.servers"))
         if timeout_s is not None and timeout_s <= 0:
             raise _fail("--timeout-s must be positive")
-        request = RunRequest(spec=text, workdir=prepare_workdir(workdir),
-                             nodes=parse_fleet_spec(fleet), knobs=knobs, timeout_s=timeout_s,
-                             log_file=log_file)
+        request = RunRequest(
+            spec=text,
+            workdir=prepare_workdir(workdir),
+            nodes=parse_fleet_spec(fleet),
+            knobs=knobs,
+            timeout_s=timeout_s,
+            log_file=log_file,
+        )
         report = _run_interruptible(request)
     except (SwarmError, BrainError) as exc:
         raise _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
@@ -99,13 +105,17 @@ def _print_report(report: object, output_format: OutputFormat) -> None:
     if output_format is OutputFormat.JSON:
         typer.echo(report.model_dump_json(indent=2))
         return
-    typer.echo(f"run {report.run_id}: {report.status.value} "
-               f"({report.done} done, {report.failed} failed, {report.elapsed_ms / 1000:.1f}s)")
+    typer.echo(
+        f"run {report.run_id}: {report.status.value} "
+        f"({report.done} done, {report.failed} failed, {report.elapsed_ms / 1000:.1f}s)"
+    )
     for task in report.tasks:
         device = task.device or "-"
         note = f"  error: {task.error}" if task.error else ""
-        typer.echo(f"  {task.task_id:<28} {task.status.value:<9} {device:<18} "
-                   f"attempts={task.attempts} tools={task.tool_calls}{note}")
+        typer.echo(
+            f"  {task.task_id:<28} {task.status.value:<9} {device:<18} "
+            f"attempts={task.attempts} tools={task.tool_calls}{note}"
+        )
     for name, gate in report.gates.items():
         status = gate.get("status") if isinstance(gate, dict) else gate
         typer.echo(f"  gate {name}: {status}")

@@ -23,12 +23,20 @@ from swarm._planner_prompts import CONTRACT_SYSTEM, CONTRACT_USER
 from swarm.knobs import register_knob
 from swarm.protocols import EventSink, Subtask
 
-register_knob("contracts.enabled", bool, True,
-              "Freeze module signature stubs + schema + CLI shape into every worker prompt.",
-              tunable=True)
-register_knob("contracts.freeze_cli", bool, True,
-              "Freeze the entry point's CLI shape (subcommands and flags, verbatim).",
-              tunable=True)
+register_knob(
+    "contracts.enabled",
+    bool,
+    True,
+    "Freeze module signature stubs + schema + CLI shape into every worker prompt.",
+    tunable=True,
+)
+register_knob(
+    "contracts.freeze_cli",
+    bool,
+    True,
+    "Freeze the entry point's CLI shape (subcommands and flags, verbatim).",
+    tunable=True,
+)
 
 _ENTRY_NAMES = ("__main__.py", "cli.py", "main.py")
 
@@ -39,10 +47,14 @@ class ModuleContract(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     path: str = Field(description="The module's relative path, exactly as given.")
-    stub: str = Field(description="Python source: imports, classes, annotated signatures, "
-                                  "bodies `...`.")
-    schema_: str = Field(default="", alias="schema",
-                         description="Tables/records with exact columns and types, or empty.")
+    stub: str = Field(
+        description="Python source: imports, classes, annotated signatures, bodies `...`."
+    )
+    schema_: str = Field(
+        default="",
+        alias="schema",
+        description="Tables/records with exact columns and types, or empty.",
+    )
 
 
 @dataclass
@@ -59,8 +71,10 @@ class FrozenContracts:
         """The text after ``FROZEN INTERFACES:`` (empty when nothing was frozen)."""
         parts: list[str] = []
         if self.stubs:
-            parts.append("Every module's public interface is frozen: implement these bodies and "
-                         "keep every import path, name, signature and field exactly as written.")
+            parts.append(
+                "Every module's public interface is frozen: implement these bodies and "
+                "keep every import path, name, signature and field exactly as written."
+            )
             parts += [f"--- stub: {path} ---\n{stub.strip()}" for path, stub in self.stubs.items()]
         if self.schema:
             parts.append("# SCHEMA\n" + "\n".join(s.strip() for s in self.schema))
@@ -143,13 +157,15 @@ class _ArgparseShape(ast.NodeVisitor):
         self.generic_visit(node)
 
     def lines(self) -> list[str]:
-        return [" ".join(("(top level)",) if not path else path) + (
-            " " + " ".join(args) if args else "") for path, args in self.commands.items()]
+        return [
+            " ".join(("(top level)",) if not path else path)
+            + (" " + " ".join(args) if args else "")
+            for path, args in self.commands.items()
+        ]
 
 
 def _first_str(call: ast.Call) -> str | None:
-    if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value,
-                                                                            str):
+    if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
         return call.args[0].value
     return None
 
@@ -165,8 +181,14 @@ def _entry_path(paths: Sequence[str]) -> str | None:
 class ContractWriter:
     """Asks one ``ModuleContract`` per module across the fleet and freezes what parses."""
 
-    def __init__(self, transports: Sequence[Transport], events: EventSink, *,
-                 freeze_cli: bool = True, attempts: int = 3) -> None:
+    def __init__(
+        self,
+        transports: Sequence[Transport],
+        events: EventSink,
+        *,
+        freeze_cli: bool = True,
+        attempts: int = 3,
+    ) -> None:
         self.transports = list(transports)
         self.events = events
         self.freeze_cli = freeze_cli
@@ -186,22 +208,37 @@ class ContractWriter:
                 raise answer
             self._accept(frozen, path, answer)
         self._freeze_cli(frozen, spec)
-        self.events.emit("contract_frozen", modules=sorted(frozen.stubs),
-                         dropped=frozen.dropped, schema=bool(frozen.schema),
-                         cli_shape=frozen.cli_shape, spec_commands=frozen.spec_commands)
+        self.events.emit(
+            "contract_frozen",
+            modules=sorted(frozen.stubs),
+            dropped=frozen.dropped,
+            schema=bool(frozen.schema),
+            cli_shape=frozen.cli_shape,
+            spec_commands=frozen.spec_commands,
+        )
         return frozen
 
-    async def _ask(self, spec: str, task: Subtask, path: str, others: str,
-                   index: int) -> ModuleContract:
-        user = CONTRACT_USER.format(spec=spec.strip(), path=path, task_id=task.id,
-                                    description=task.description, others=others)
-        messages = [Message(role=Role.SYSTEM, content=CONTRACT_SYSTEM),
-                    Message(role=Role.USER, content=user)]
-        return await ask_across(self.transports, index, messages, ModuleContract,
-                                attempts=self.attempts)
+    async def _ask(
+        self, spec: str, task: Subtask, path: str, others: str, index: int
+    ) -> ModuleContract:
+        user = CONTRACT_USER.format(
+            spec=spec.strip(),
+            path=path,
+            task_id=task.id,
+            description=task.description,
+            others=others,
+        )
+        messages = [
+            Message(role=Role.SYSTEM, content=CONTRACT_SYSTEM),
+            Message(role=Role.USER, content=user),
+        ]
+        return await ask_across(
+            self.transports, index, messages, ModuleContract, attempts=self.attempts
+        )
 
-    def _accept(self, frozen: FrozenContracts, path: str,
-                answer: ModuleContract | Exception) -> None:
+    def _accept(
+        self, frozen: FrozenContracts, path: str, answer: ModuleContract | Exception
+    ) -> None:
         if isinstance(answer, Exception):
             frozen.dropped[path] = f"contract call failed: {answer}"[:300]
             return

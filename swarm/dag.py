@@ -42,10 +42,16 @@ class PlanTask(BaseModel):
         cost = self.estimated_cost
         if cost is None:
             cost = HARD_COST if self.difficulty is Difficulty.HARD else 1.0
-        return Subtask(id=self.id, description=self.description, difficulty=self.difficulty,
-                       preferred_model=self.preferred_model,
-                       owned_files=tuple(self.owned_files), deps=tuple(self.deps),
-                       estimated_cost=cost, bonus=bonus)
+        return Subtask(
+            id=self.id,
+            description=self.description,
+            difficulty=self.difficulty,
+            preferred_model=self.preferred_model,
+            owned_files=tuple(self.owned_files),
+            deps=tuple(self.deps),
+            estimated_cost=cost,
+            bonus=bonus,
+        )
 
 
 class Plan(BaseModel):
@@ -113,13 +119,21 @@ class Dag:
         into the cascade).
         """
         new = list(new)
-        problems = [f"bonus task {t.id!r} depends on failed task {d!r}"
-                    for t in new for d in t.deps if d in failed]
-        problems += [f"bonus task {t.id!r} depends on unfinished task {d!r}"
-                     for t in new for d in t.deps
-                     if d in self.tasks and d not in done and d not in failed]
-        problems += [f"bonus task {t.id!r} reuses an existing id" for t in new
-                     if t.id in self.tasks]
+        problems = [
+            f"bonus task {t.id!r} depends on failed task {d!r}"
+            for t in new
+            for d in t.deps
+            if d in failed
+        ]
+        problems += [
+            f"bonus task {t.id!r} depends on unfinished task {d!r}"
+            for t in new
+            for d in t.deps
+            if d in self.tasks and d not in done and d not in failed
+        ]
+        problems += [
+            f"bonus task {t.id!r} reuses an existing id" for t in new if t.id in self.tasks
+        ]
         if not problems:
             problems = self._add(new, known=set())
         if problems:
@@ -135,16 +149,20 @@ def _structure_problems(tasks: list[Subtask], existing: set[str]) -> list[str]:
         seen.add(task.id)
     known = existing | seen
     for task in tasks:
-        problems += [f"task {task.id!r} depends on unknown task {dep!r}"
-                     for dep in task.deps if dep not in known]
+        problems += [
+            f"task {task.id!r} depends on unknown task {dep!r}"
+            for dep in task.deps
+            if dep not in known
+        ]
         if task.id in task.deps:
             problems.append(f"task {task.id!r} depends on itself")
     if not problems:
         graph = {t.id: tuple(d for d in t.deps if d in seen) for t in tasks}
         order, total = _kahn(graph)
         if len(order) < total:
-            problems.append(f"plan has a dependency cycle ({len(order)} of {total} tasks "
-                            "orderable)")
+            problems.append(
+                f"plan has a dependency cycle ({len(order)} of {total} tasks orderable)"
+            )
     return problems
 
 
@@ -170,8 +188,7 @@ def _summary(problems: list[str]) -> str:
     """One line: the first problem, then the others (the CLI prints only this line)."""
     if len(problems) == 1:
         return f"invalid plan: {problems[0]}"
-    return f"invalid plan: {problems[0]} (and {len(problems) - 1} more: " \
-           f"{'; '.join(problems[1:])})"
+    return f"invalid plan: {problems[0]} (and {len(problems) - 1} more: {'; '.join(problems[1:])})"
 
 
 def parse_plan(data: Any) -> Plan:

@@ -26,11 +26,14 @@ from swarm.knobs import register_knob
 from swarm.protocols import Device, Difficulty, Subtask
 
 QUARANTINE_AFTER = register_knob(
-    "fleet.quarantine_after", int, 3,
+    "fleet.quarantine_after",
+    int,
+    3,
     # Three transient failures in a row with no success between them is a dead endpoint
     # (server down, model unloaded for good), not bad luck; retrying there only burns time.
     "Consecutive transient failures after which a device gets no more work (0 = never).",
-    bounds=(0, 100))
+    bounds=(0, 100),
+)
 
 #: Observed speed is an exponential moving average; 0.3 follows a device that slows down
 #: (thermal throttling, another job) within a few tasks without jumping on one outlier.
@@ -51,8 +54,10 @@ class NodeLike(Protocol):
 
 def devices_from_nodes(nodes: Iterable[NodeLike]) -> list[Device]:
     """Turn fleet nodes into scheduler devices; refuses an empty or unusable fleet."""
-    devices = [Device(name=n.name, url=n.url, model=n.model, weight=int(n.weight),
-                      speed=float(n.speed)) for n in nodes]
+    devices = [
+        Device(name=n.name, url=n.url, model=n.model, weight=int(n.weight), speed=float(n.speed))
+        for n in nodes
+    ]
     check_fleet(devices)
     return devices
 
@@ -98,8 +103,9 @@ class DeviceState:
         """Fold one successful attempt into the measured speed."""
         sample = elapsed_ms / max(cost, 1e-9)
         previous = self.ms_per_cost
-        self.ms_per_cost = sample if previous is None else (
-            EWMA_ALPHA * sample + (1 - EWMA_ALPHA) * previous)
+        self.ms_per_cost = (
+            sample if previous is None else (EWMA_ALPHA * sample + (1 - EWMA_ALPHA) * previous)
+        )
 
 
 def estimated_ms_per_cost(state: DeviceState, fleet: Sequence[DeviceState]) -> float:
@@ -111,8 +117,14 @@ def estimated_ms_per_cost(state: DeviceState, fleet: Sequence[DeviceState]) -> f
     return base / state.device.speed
 
 
-def pick_device(fleet: Sequence[DeviceState], task: Subtask, *, attempt: int = 1,
-                avoid: str | None = None, prefer_fast: bool = False) -> DeviceState | None:
+def pick_device(
+    fleet: Sequence[DeviceState],
+    task: Subtask,
+    *,
+    attempt: int = 1,
+    avoid: str | None = None,
+    prefer_fast: bool = False,
+) -> DeviceState | None:
     """The device to run ``task`` on now, or None when no device has a free slot."""
     candidates = [s for s in fleet if s.free]
     if avoid is not None and any(s.name != avoid for s in candidates):
@@ -123,11 +135,9 @@ def pick_device(fleet: Sequence[DeviceState], task: Subtask, *, attempt: int = 1
 
     def key(state: DeviceState) -> tuple[float, float, int, int, str]:
         speed = estimated_ms_per_cost(state, fleet)
-        preferred = 0 if task.preferred_model and state.device.model == task.preferred_model \
-            else 1
+        preferred = 0 if task.preferred_model and state.device.model == task.preferred_model else 1
         if fast_first:
             return (speed, state.load, preferred, state.dispatched, state.name)
-        return (state.load, speed if prefer_fast else 0.0, preferred, state.dispatched,
-                state.name)
+        return (state.load, speed if prefer_fast else 0.0, preferred, state.dispatched, state.name)
 
     return min(candidates, key=key)

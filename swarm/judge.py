@@ -30,47 +30,82 @@ from swarm.knobs import Knobs, register_knob
 from swarm.protocols import Subtask
 
 CONFIDENCE_BAR = register_knob(
-    "judge.confidence_bar", float, 0.85,
+    "judge.confidence_bar",
+    float,
+    0.85,
     # Advisory (LLM) verdicts are wrong often enough that a stop must be near-certain;
     # 0.85 is the reference design's bar and keeps false kills rare on small models.
     "An advisory (non-deterministic) verdict acts only at or above this confidence.",
-    bounds=(0.0, 1.0), tunable=True, tune_bounds=(0.6, 0.99))
+    bounds=(0.0, 1.0),
+    tunable=True,
+    tune_bounds=(0.6, 0.99),
+)
 MIN_AGE_S = register_knob(
-    "judge.min_age_s", float, 90.0,
+    "judge.min_age_s",
+    float,
+    90.0,
     # A local 30B model needs about a minute of reading before its first useful write;
     # judging earlier kills healthy workers.
     "An attempt younger than this is never judged over_reading or no_first_write.",
-    bounds=(0.0, 3600.0), tunable=True, tune_bounds=(30.0, 600.0))
+    bounds=(0.0, 3600.0),
+    tunable=True,
+    tune_bounds=(30.0, 600.0),
+)
 OVER_READING_CALLS = register_knob(
-    "judge.over_reading_calls", int, 16,
+    "judge.over_reading_calls",
+    int,
+    16,
     # 16 tool calls with nothing written: the over-reading signature seen on 27B models;
     # healthy workers write their first file within ~8 calls.
     "Tool calls with nothing written that mark an attempt as over_reading.",
-    bounds=(1, 500), tunable=True, tune_bounds=(6, 64))
+    bounds=(1, 500),
+    tunable=True,
+    tune_bounds=(6, 64),
+)
 NO_WRITE_S = register_knob(
-    "judge.no_write_s", float, 300.0,
+    "judge.no_write_s",
+    float,
+    300.0,
     # Five minutes without a single write is a stalled or narrating worker even when it
     # makes few tool calls (slow prompt processing on a long context).
     "An attempt this old that has written nothing is judged no_first_write.",
-    bounds=(0.0, 7200.0), tunable=True, tune_bounds=(60.0, 1800.0))
+    bounds=(0.0, 7200.0),
+    tunable=True,
+    tune_bounds=(60.0, 1800.0),
+)
 STALE_WINDOW_S = register_knob(
-    "judge.stale_window_s", float, 180.0,
+    "judge.stale_window_s",
+    float,
+    180.0,
     # Three minutes of a running worker whose files do not change (it rewrites the same
     # content or only re-reads) is a loop; shorter windows catch slow test runs.
     "Files written but unchanged this long while the attempt runs: looping.",
-    bounds=(0.0, 7200.0), tunable=True, tune_bounds=(60.0, 900.0))
+    bounds=(0.0, 7200.0),
+    tunable=True,
+    tune_bounds=(60.0, 900.0),
+)
 BROKEN_GRACE_S = register_knob(
-    "judge.broken_grace_s", float, 30.0,
+    "judge.broken_grace_s",
+    float,
+    30.0,
     # Workers often write a file and fix a syntax slip on the next turn; 30 s is about
     # one turn of a local model, so only a file left broken is judged.
     "A non-compiling owned file must be this old (since the last write) to count.",
-    bounds=(0.0, 3600.0), tunable=True, tune_bounds=(0.0, 120.0))
+    bounds=(0.0, 3600.0),
+    tunable=True,
+    tune_bounds=(0.0, 120.0),
+)
 INTERVENTION_CAP = register_knob(
-    "judge.intervention_cap", int, 2,
+    "judge.intervention_cap",
+    int,
+    2,
     # Two restarts: the first with a note, the second with established work seeded; a
     # third rarely helps and costs the whole task's time budget again.
     "Judge restarts per task; beyond it the judge only reports.",
-    bounds=(0, 10), tunable=True, tune_bounds=(0, 4))
+    bounds=(0, 10),
+    tunable=True,
+    tune_bounds=(0, 4),
+)
 
 
 class VerdictKind(StrEnum):
@@ -106,8 +141,9 @@ class JudgeAction(StrEnum):
     ACCEPT = "accept"
 
 
-def decide_action(verdict: Verdict, *, confidence_bar: float, can_salvage: bool,
-                  can_intervene: bool) -> JudgeAction:
+def decide_action(
+    verdict: Verdict, *, confidence_bar: float, can_salvage: bool, can_intervene: bool
+) -> JudgeAction:
     """The action for a non-ok verdict.
 
     Advisory verdicts below the bar only report. ``accept`` ends the task as done; a
@@ -154,9 +190,13 @@ class JudgeLimits:
     def from_knobs(cls, knobs: Knobs) -> JudgeLimits:
         """Read every ``judge.*`` threshold from a ``Knobs``."""
         get = knobs.get
-        return cls(get("judge.min_age_s"), get("judge.over_reading_calls"),
-                   get("judge.no_write_s"), get("judge.stale_window_s"),
-                   get("judge.broken_grace_s"))
+        return cls(
+            get("judge.min_age_s"),
+            get("judge.over_reading_calls"),
+            get("judge.no_write_s"),
+            get("judge.stale_window_s"),
+            get("judge.broken_grace_s"),
+        )
 
 
 class DeterministicJudge:
@@ -170,8 +210,7 @@ class DeterministicJudge:
         """The first deterministic check that fires, or ``ok``."""
         if view.task.is_sink:
             return OK
-        for check in (self._broken_code, self._over_reading, self._no_first_write,
-                      self._looping):
+        for check in (self._broken_code, self._over_reading, self._no_first_write, self._looping):
             verdict = check(view)
             if verdict is not None:
                 return verdict
@@ -193,15 +232,19 @@ class DeterministicJudge:
             return None
         if view.tool_calls < limits.over_reading_calls:
             return None
-        return Verdict(VerdictKind.OVER_READING,
-                       f"{view.tool_calls} tool calls in {view.age_s:.0f}s and nothing "
-                       f"written; write your owned files now")
+        return Verdict(
+            VerdictKind.OVER_READING,
+            f"{view.tool_calls} tool calls in {view.age_s:.0f}s and nothing "
+            f"written; write your owned files now",
+        )
 
     def _no_first_write(self, view: TaskView) -> Verdict | None:
         if view.files_written or view.age_s < max(self.limits.no_write_s, self.limits.min_age_s):
             return None
-        return Verdict(VerdictKind.NO_FIRST_WRITE,
-                       f"nothing written after {view.age_s:.0f}s; write your owned files now")
+        return Verdict(
+            VerdictKind.NO_FIRST_WRITE,
+            f"nothing written after {view.age_s:.0f}s; write your owned files now",
+        )
 
     def _looping(self, view: TaskView) -> Verdict | None:
         if not view.files_written:
@@ -209,8 +252,9 @@ class DeterministicJudge:
         unchanged_s = self._unchanged_for(view)
         if unchanged_s is None or unchanged_s < self.limits.stale_window_s:
             return None
-        return Verdict(VerdictKind.LOOPING,
-                       f"owned files unchanged for {unchanged_s:.0f}s while still running")
+        return Verdict(
+            VerdictKind.LOOPING, f"owned files unchanged for {unchanged_s:.0f}s while still running"
+        )
 
     def _unchanged_for(self, view: TaskView) -> float | None:
         """Seconds since the owned files' content last changed (by content, not by write)."""
@@ -253,10 +297,14 @@ def _content_digest(task: Subtask, workdir: Path) -> str:
 
 def is_test_task(task: Subtask) -> bool:
     """All its owned files are tests (``tests/`` or ``test_*.py`` / ``*_test.py``)."""
+
     def is_test(rel: str) -> bool:
         path = PurePosixPath(rel)
-        return ("tests" in path.parts[:-1] or path.name.startswith("test_")
-                or path.name.endswith("_test.py"))
+        return (
+            "tests" in path.parts[:-1]
+            or path.name.startswith("test_")
+            or path.name.endswith("_test.py")
+        )
 
     return bool(task.owned_files) and all(is_test(rel) for rel in task.owned_files)
 

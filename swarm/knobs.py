@@ -122,8 +122,16 @@ def register_knob(
     """
     if type not in _TYPES:
         raise KnobError(f"knob {name}: type must be one of bool, int, float, str")
-    knob = Knob(name, type, default, doc, tuple(choices) if choices is not None else None,
-                bounds, tunable, tune_bounds)
+    knob = Knob(
+        name,
+        type,
+        default,
+        doc,
+        tuple(choices) if choices is not None else None,
+        bounds,
+        tunable,
+        tune_bounds,
+    )
     knob._check(_convert(knob, default))
     existing = _REGISTRY.get(name)
     if existing is not None and existing != knob:
@@ -160,8 +168,9 @@ def _import_knob_modules() -> None:
 class Knobs:
     """Resolved knob values: defaults overridden by a file, then by command-line arguments."""
 
-    def __init__(self, overrides: Mapping[str, Any] | None = None,
-                 sources: Mapping[str, str] | None = None):
+    def __init__(
+        self, overrides: Mapping[str, Any] | None = None, sources: Mapping[str, str] | None = None
+    ):
         self._values: dict[str, Any] = {}
         self._sources: dict[str, str] = {}
         for name, value in (overrides or {}).items():

@@ -27,8 +27,9 @@ MIN_GAIN = 0.15
 class SlotForecast:
     """When each device slot is expected to be free, in seconds on the loop's clock."""
 
-    def __init__(self, fleet: Sequence[DeviceState], running: Iterable[tuple[str, float, float]],
-                 now: float):
+    def __init__(
+        self, fleet: Sequence[DeviceState], running: Iterable[tuple[str, float, float]], now: float
+    ):
         self.fleet = [s for s in fleet if not s.quarantined]
         self.now = now
         self.seconds = {s.name: estimated_ms_per_cost(s, fleet) / 1000 for s in self.fleet}
@@ -52,8 +53,9 @@ class SlotForecast:
         slots[0] = self.finish(state, cost)
         slots.sort()
 
-    def wait_until(self, task: Subtask, chosen: DeviceState,
-                   avoid: str | None = None) -> float | None:
+    def wait_until(
+        self, task: Subtask, chosen: DeviceState, avoid: str | None = None
+    ) -> float | None:
         """When a faster device frees up that would finish ``task`` clearly earlier, else None.
 
         Only busy devices count (a free faster one that ``pick_device`` passed over was
@@ -62,9 +64,13 @@ class SlotForecast:
         """
         cost = task.estimated_cost
         here = self.finish(chosen, cost)
-        faster = [s for s in self.fleet
-                  if self.seconds[s.name] < self.seconds[chosen.name] and s.name != avoid
-                  and self.slots[s.name][0] > self.now]
+        faster = [
+            s
+            for s in self.fleet
+            if self.seconds[s.name] < self.seconds[chosen.name]
+            and s.name != avoid
+            and self.slots[s.name][0] > self.now
+        ]
         best = min(faster, key=lambda s: (self.finish(s, cost), s.name), default=None)
         if best is not None and self.finish(best, cost) < here - MIN_GAIN * (here - self.now):
             start = self.slots[best.name][0]

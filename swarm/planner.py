@@ -27,22 +27,51 @@ from swarm.errors import PlanError
 from swarm.knobs import Knobs, register_knob
 from swarm.protocols import EventSink, Subtask
 
-register_knob("planner.drafts", int, 1, "Plan drafts asked for in parallel (best-of-N).",
-              bounds=(1, 16), tunable=True)
-register_knob("planner.subtasks_per_worker", float, 2.5,
-              "Subtasks asked for per concurrent worker slot (2-3x keeps every node busy).",
-              bounds=(0.5, 10.0), tunable=True)
-register_knob("planner.detail", bool, True,
-              "Expand each one-line brief into an implementation spec before building.",
-              tunable=True)
-register_knob("planner.confidence_floor", float, 0.3,
-              "Plan confidence below which the swarm asks the user (clarify handshake).",
-              bounds=(0.0, 1.0), tunable=True)
-register_knob("planner.clarify_timeout_s", float, 60.0,
-              "How long to wait for .swarm/clarify-answers.json before building anyway.",
-              bounds=(0.0, 86_400.0))
-register_knob("planner.clarify_poll_s", float, 1.0,
-              "Polling interval for the clarify answers file.", bounds=(0.05, 60.0))
+register_knob(
+    "planner.drafts",
+    int,
+    1,
+    "Plan drafts asked for in parallel (best-of-N).",
+    bounds=(1, 16),
+    tunable=True,
+)
+register_knob(
+    "planner.subtasks_per_worker",
+    float,
+    2.5,
+    "Subtasks asked for per concurrent worker slot (2-3x keeps every node busy).",
+    bounds=(0.5, 10.0),
+    tunable=True,
+)
+register_knob(
+    "planner.detail",
+    bool,
+    True,
+    "Expand each one-line brief into an implementation spec before building.",
+    tunable=True,
+)
+register_knob(
+    "planner.confidence_floor",
+    float,
+    0.3,
+    "Plan confidence below which the swarm asks the user (clarify handshake).",
+    bounds=(0.0, 1.0),
+    tunable=True,
+)
+register_knob(
+    "planner.clarify_timeout_s",
+    float,
+    60.0,
+    "How long to wait for .swarm/clarify-answers.json before building anyway.",
+    bounds=(0.0, 86_400.0),
+)
+register_knob(
+    "planner.clarify_poll_s",
+    float,
+    1.0,
+    "Polling interval for the clarify answers file.",
+    bounds=(0.05, 60.0),
+)
 
 T = TypeVar("T", bound="BaseModel")
 
@@ -73,8 +102,9 @@ class PlanDraft(BaseModel):
 
     subtasks: list[DraftSubtask]
     confidence: float = Field(ge=0.0, le=1.0, description="How buildable the spec is as read.")
-    questions: list[str] = Field(default_factory=list,
-                                 description="Questions for the user if something is unclear.")
+    questions: list[str] = Field(
+        default_factory=list, description="Questions for the user if something is unclear."
+    )
 
 
 class SubtaskDetail(BaseModel):
@@ -115,7 +145,8 @@ class PlanOutcome:
         """The planner's part of the ``plan_loaded`` event."""
         return {
             "plan_confidence": round(self.confidence, 4),
-            "self_consistency": None if self.self_consistency is None
+            "self_consistency": None
+            if self.self_consistency is None
             else round(self.self_consistency, 4),
             "chosen_draft": self.chosen,
             "draft_scores": [asdict(s) for s in self.scores],
@@ -159,8 +190,13 @@ def score_draft(draft: PlanDraft, index: int, workers: int, per_worker: float) -
     per_level = [list(levels.values()).count(n) for n in set(levels.values())]
     files = [p for t in draft.subtasks for p in t.owned_files]
     measured = DraftScore(
-        index, 0.0, True, subtasks=len(draft.subtasks), width=max(per_level),
-        depth=max(levels.values()), overlap=len(files) - len(set(files)),
+        index,
+        0.0,
+        True,
+        subtasks=len(draft.subtasks),
+        width=max(per_level),
+        depth=max(levels.values()),
+        overlap=len(files) - len(set(files)),
         max_fan_in=max(len(t.deps) for t in draft.subtasks),
     )
     measured.score = round(_score(measured, draft, workers, per_worker), 4)
@@ -210,10 +246,12 @@ def normalize(draft: PlanDraft) -> PlanDraft:
     """Tidy untrusted model output: clean paths, drop a model-made sink and deps on it."""
     kept = [t for t in draft.subtasks if t.id != SINK_ID]
     cleaned = [
-        t.model_copy(update={
-            "owned_files": list(dict.fromkeys(_clean(p) for p in t.owned_files if _clean(p))),
-            "deps": [d for d in dict.fromkeys(t.deps) if d != SINK_ID],
-        })
+        t.model_copy(
+            update={
+                "owned_files": list(dict.fromkeys(_clean(p) for p in t.owned_files if _clean(p))),
+                "deps": [d for d in dict.fromkeys(t.deps) if d != SINK_ID],
+            }
+        )
         for t in kept
     ]
     return draft.model_copy(update={"subtasks": cleaned})
@@ -224,8 +262,10 @@ def _existing_block(existing: Sequence[str]) -> str:
     if not existing:
         return ""
     shown = "\n".join(f"- {path}" for path in list(existing)[:200])
-    return (f"\nEXISTING FILES:\nThe project already has these files; subtasks that change "
-            f"one must own it, and new files must fit around them.\n{shown}\n")
+    return (
+        f"\nEXISTING FILES:\nThe project already has these files; subtasks that change "
+        f"one must own it, and new files must fit around them.\n{shown}\n"
+    )
 
 
 def _clean(path: str) -> str:
@@ -241,8 +281,9 @@ def _clean(path: str) -> str:
 class Planner:
     """Plans a spec across the fleet's transports (round-robin, so drafts run in parallel)."""
 
-    def __init__(self, transports: Sequence[Transport], knobs: Knobs, events: EventSink,
-                 *, workers: int) -> None:
+    def __init__(
+        self, transports: Sequence[Transport], knobs: Knobs, events: EventSink, *, workers: int
+    ) -> None:
         if not transports:
             raise ValueError("the planner needs at least one transport")
         self.transports = list(transports)
@@ -251,23 +292,33 @@ class Planner:
         self.workers = max(1, workers)
 
     async def _ask(self, index: int, messages: list[Message], model_cls: type[T]) -> T:
-        return await ask_across(self.transports, index, messages, model_cls,
-                                attempts=self.knobs.get("planner.call_attempts"))
+        return await ask_across(
+            self.transports,
+            index,
+            messages,
+            model_cls,
+            attempts=self.knobs.get("planner.call_attempts"),
+        )
 
-    async def draft(self, spec: str, existing: Sequence[str] = ()
-                    ) -> tuple[list[PlanDraft | None], list[DraftScore]]:
+    async def draft(
+        self, spec: str, existing: Sequence[str] = ()
+    ) -> tuple[list[PlanDraft | None], list[DraftScore]]:
         """Ask for N drafts in parallel and score each; failed calls score as invalid."""
         n = self.knobs.get("planner.drafts")
         per_worker = self.knobs.get("planner.subtasks_per_worker")
         target = max(2, round(per_worker * self.workers))
         messages = [
-            Message(role=Role.SYSTEM,
-                    content=PLANNER_SYSTEM.format(target=target, workers=self.workers)),
-            Message(role=Role.USER, content=PLANNER_USER.format(
-                spec=spec.strip(), existing=_existing_block(existing))),
+            Message(
+                role=Role.SYSTEM, content=PLANNER_SYSTEM.format(target=target, workers=self.workers)
+            ),
+            Message(
+                role=Role.USER,
+                content=PLANNER_USER.format(spec=spec.strip(), existing=_existing_block(existing)),
+            ),
         ]
         answers = await asyncio.gather(
-            *(self._ask(i, messages, PlanDraft) for i in range(n)), return_exceptions=True,
+            *(self._ask(i, messages, PlanDraft) for i in range(n)),
+            return_exceptions=True,
         )
         drafts: list[PlanDraft | None] = []
         scores: list[DraftScore] = []
@@ -303,11 +354,16 @@ class Planner:
 
     async def _detail_one(self, spec: str, task: Subtask, index: int) -> str:
         user = DETAILER_USER.format(
-            spec=spec.strip(), task_id=task.id, description=task.description,
-            files=", ".join(task.owned_files), deps=", ".join(task.deps) or "(nothing)",
+            spec=spec.strip(),
+            task_id=task.id,
+            description=task.description,
+            files=", ".join(task.owned_files),
+            deps=", ".join(task.deps) or "(nothing)",
         )
-        messages = [Message(role=Role.SYSTEM, content=DETAILER_SYSTEM),
-                    Message(role=Role.USER, content=user)]
+        messages = [
+            Message(role=Role.SYSTEM, content=DETAILER_SYSTEM),
+            Message(role=Role.USER, content=user),
+        ]
         answer = await self._ask(index, messages, SubtaskDetail)
         return answer.spec
 
@@ -326,9 +382,13 @@ class Planner:
         assert best is not None
         consistency = self_consistency([d for _, d in valid if d is not None])
         return PlanOutcome(
-            tasks=with_sink(best), details={}, scores=scores, chosen=best_score.draft,
+            tasks=with_sink(best),
+            details={},
+            scores=scores,
+            chosen=best_score.draft,
             confidence=plan_confidence(consistency, best.confidence),
-            self_consistency=consistency, questions=list(best.questions),
+            self_consistency=consistency,
+            questions=list(best.questions),
         )
 
 

@@ -16,12 +16,16 @@ from swarm.knobs import register_knob
 POLICIES = ("fanout", "critical_path")
 
 POLICY = register_knob(
-    "scheduler.policy", str, "critical_path",
+    "scheduler.policy",
+    str,
+    "critical_path",
     # critical_path meets the benchmark targets (median makespan within 10% of the lower
     # bound, never more than 2% behind fanout); fanout stays for comparison with goose.
     "Order of the ready set: fanout (most downstream tasks) or critical_path "
     "(longest cost-weighted remaining path).",
-    choices=POLICIES, tunable=True)
+    choices=POLICIES,
+    tunable=True,
+)
 
 PriorityKey = tuple[float, float, str]
 

@@ -48,8 +48,10 @@ class AttemptRecord(BaseModel):
     """One attempt of a task: where it ran and how it ended."""
 
     device: str
-    outcome: str = Field(description="ok, salvaged, accepted, transient, content, fatal, "
-                                     "judge:<verdict>, no_progress, interrupted")
+    outcome: str = Field(
+        description="ok, salvaged, accepted, transient, content, fatal, "
+        "judge:<verdict>, no_progress, interrupted"
+    )
     error: str | None = None
     elapsed_ms: float = 0.0
     tool_calls: int = 0
@@ -102,18 +104,31 @@ class RunReport(BaseModel):
     elapsed_ms: float = 0.0
 
 
-def build_report(run_id: str, status: RunStatus, tasks: Iterable[TaskReport],
-                 devices: Iterable[str], *, gates: Mapping[str, Any] | None = None,
-                 usage: UsageReport | None = None, knobs: Mapping[str, Any] | None = None,
-                 elapsed_ms: float = 0.0) -> RunReport:
+def build_report(
+    run_id: str,
+    status: RunStatus,
+    tasks: Iterable[TaskReport],
+    devices: Iterable[str],
+    *,
+    gates: Mapping[str, Any] | None = None,
+    usage: UsageReport | None = None,
+    knobs: Mapping[str, Any] | None = None,
+    elapsed_ms: float = 0.0,
+) -> RunReport:
     """Assemble the report from per-task records; per-device figures are derived from them."""
     tasks = sorted(tasks, key=lambda t: t.task_id)
     return RunReport(
-        run_id=run_id, status=status,
+        run_id=run_id,
+        status=status,
         done=sum(t.status in (TaskStatus.DONE, TaskStatus.SALVAGED) for t in tasks),
         failed=sum(t.status is TaskStatus.FAILED for t in tasks),
-        tasks=tasks, per_device=_per_device(tasks, devices), gates=dict(gates or {}),
-        usage=usage or UsageReport(), knobs=dict(knobs or {}), elapsed_ms=elapsed_ms)
+        tasks=tasks,
+        per_device=_per_device(tasks, devices),
+        gates=dict(gates or {}),
+        usage=usage or UsageReport(),
+        knobs=dict(knobs or {}),
+        elapsed_ms=elapsed_ms,
+    )
 
 
 def _per_device(tasks: list[TaskReport], devices: Iterable[str]) -> dict[str, DeviceReport]:
@@ -139,17 +154,32 @@ class SchedulerOutcome:
     elapsed_ms: float = 0.0
     usage: UsageReport = field(default_factory=UsageReport)
 
-    def report(self, run_id: str, *, gates: dict[str, Any] | None = None,
-               knobs: dict[str, Any] | None = None, extra_usage: UsageReport | None = None,
-               status: RunStatus | None = None, elapsed_ms: float | None = None) -> RunReport:
+    def report(
+        self,
+        run_id: str,
+        *,
+        gates: dict[str, Any] | None = None,
+        knobs: dict[str, Any] | None = None,
+        extra_usage: UsageReport | None = None,
+        status: RunStatus | None = None,
+        elapsed_ms: float | None = None,
+    ) -> RunReport:
         """The contract-2 report; the run CLI adds gates, planner usage and its own timing."""
         extra = extra_usage or UsageReport()
-        usage = UsageReport(prompt_tokens=self.usage.prompt_tokens + extra.prompt_tokens,
-                            completion_tokens=self.usage.completion_tokens
-                            + extra.completion_tokens)
-        return build_report(run_id, status or self.status, self.tasks, self.devices,
-                            gates=gates, usage=usage, knobs=knobs,
-                            elapsed_ms=self.elapsed_ms if elapsed_ms is None else elapsed_ms)
+        usage = UsageReport(
+            prompt_tokens=self.usage.prompt_tokens + extra.prompt_tokens,
+            completion_tokens=self.usage.completion_tokens + extra.completion_tokens,
+        )
+        return build_report(
+            run_id,
+            status or self.status,
+            self.tasks,
+            self.devices,
+            gates=gates,
+            usage=usage,
+            knobs=knobs,
+            elapsed_ms=self.elapsed_ms if elapsed_ms is None else elapsed_ms,
+        )
 
 
 def rebuild_report(events_path: Path) -> RunReport:

@@ -23,12 +23,16 @@ from swarm.knobs import register_knob
 from swarm.protocols import ErrorClass, Subtask
 
 MAX_ATTEMPTS = register_knob(
-    "retry.max_attempts", int, 6,
+    "retry.max_attempts",
+    int,
+    6,
     # A ceiling, not the stop rule: content retries already stop when output stops
     # changing. Six lets a transient outage ride over two device switches and a couple of
     # content corrections; beyond that a task is burning the run's time budget.
     "Hard ceiling on attempts per task (judge restarts included).",
-    bounds=(1, 20), tunable=True)
+    bounds=(1, 20),
+    tunable=True,
+)
 
 NOTE_PREFIX = "SUPERVISOR NOTE — your previous attempt was stopped: "
 
@@ -55,9 +59,16 @@ def supervisor_note(reason: str) -> str:
     return NOTE_PREFIX + reason
 
 
-def decide_retry(error_class: ErrorClass, error: str, *, attempts: int, max_attempts: int,
-                 device: str, fingerprint: str | None,
-                 previous_fingerprint: str | None) -> RetryDecision:
+def decide_retry(
+    error_class: ErrorClass,
+    error: str,
+    *,
+    attempts: int,
+    max_attempts: int,
+    device: str,
+    fingerprint: str | None,
+    previous_fingerprint: str | None,
+) -> RetryDecision:
     """Decide after attempt number ``attempts`` failed with ``error`` of ``error_class``."""
     if error_class is ErrorClass.FATAL:
         return RetryDecision(RetryAction.FAIL, error)
@@ -67,8 +78,9 @@ def decide_retry(error_class: ErrorClass, error: str, *, attempts: int, max_atte
         return RetryDecision(RetryAction.RETRY, error, avoid_device=device)
     if fingerprint is not None and fingerprint == previous_fingerprint:
         return RetryDecision(
-            RetryAction.FAIL, f"no progress: owned files unchanged between two failed "
-                              f"attempts: {error}")
+            RetryAction.FAIL,
+            f"no progress: owned files unchanged between two failed attempts: {error}",
+        )
     return RetryDecision(RetryAction.RETRY, error, note=supervisor_note(error))
 
 

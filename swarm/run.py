@@ -38,17 +38,34 @@ from swarm.report import RunReport, RunStatus, TaskStatus, UsageReport, rebuild_
 from swarm.scheduler import Scheduler, SchedulerOutcome
 from swarm.worker import Worker, WorkerContext, WorkerSettings
 
-register_knob("run.probe_timeout_s", float, 30.0,
-              "How long each node may take to answer the start-up probe (seconds).",
-              bounds=(0.1, 600.0))
-register_knob("run.node_idle_timeout_s", float, 900.0,
-              "A streamed answer silent this long is a stalled node (0 disables).",
-              bounds=(0.0, 86_400.0))
-register_knob("run.node_timeout_s", float, 1800.0,
-              "Hard timeout of one model call (seconds).", bounds=(1.0, 86_400.0))
-register_knob("run.judge", bool, True,
-              "Run the deterministic judge over live workers (over-reading, looping...).",
-              tunable=True)
+register_knob(
+    "run.probe_timeout_s",
+    float,
+    30.0,
+    "How long each node may take to answer the start-up probe (seconds).",
+    bounds=(0.1, 600.0),
+)
+register_knob(
+    "run.node_idle_timeout_s",
+    float,
+    900.0,
+    "A streamed answer silent this long is a stalled node (0 disables).",
+    bounds=(0.0, 86_400.0),
+)
+register_knob(
+    "run.node_timeout_s",
+    float,
+    1800.0,
+    "Hard timeout of one model call (seconds).",
+    bounds=(1.0, 86_400.0),
+)
+register_knob(
+    "run.judge",
+    bool,
+    True,
+    "Run the deterministic judge over live workers (over-reading, looping...).",
+    tunable=True,
+)
 
 
 class BadInput(SwarmError):
@@ -96,9 +113,11 @@ def prepare_workdir(path: Path) -> Path:
 async def run_swarm(request: RunRequest) -> RunReport:
     """Open the fleet, run the pipeline, close the fleet; FleetError if no node answers."""
     knobs = request.knobs
-    transports = build_transports(request.nodes,
-                                  idle_timeout_s=knobs.get("run.node_idle_timeout_s"),
-                                  timeout_s=knobs.get("run.node_timeout_s"))
+    transports = build_transports(
+        request.nodes,
+        idle_timeout_s=knobs.get("run.node_idle_timeout_s"),
+        timeout_s=knobs.get("run.node_timeout_s"),
+    )
     try:
         down = await probe_fleet(transports, knobs.get("run.probe_timeout_s"))
         nodes = [n for n in request.nodes if n.name not in down]
@@ -136,8 +155,13 @@ def _text_log(events: EventLog, path: Path | None) -> Iterator[None]:
 class Pipeline:
     """One run over a probed fleet: the steps in order, then an honest report."""
 
-    def __init__(self, request: RunRequest, nodes: list[NodeSpec],
-                 transports: dict[str, Transport], events: EventLog) -> None:
+    def __init__(
+        self,
+        request: RunRequest,
+        nodes: list[NodeSpec],
+        transports: dict[str, Transport],
+        events: EventLog,
+    ) -> None:
         self.request = request
         self.knobs = request.knobs
         self.nodes = nodes
@@ -153,9 +177,13 @@ class Pipeline:
     async def execute(self, down: dict[str, str]) -> RunReport:
         """Run every step; timeouts, cancellation and planning failures end the run honestly."""
         started = time.monotonic()
-        self.events.emit("run_started", pool=[self._pool_entry(n) for n in self.nodes],
-                         unreachable=down, knobs=self.knobs.as_dict(),
-                         spec_chars=len(self.request.spec))
+        self.events.emit(
+            "run_started",
+            pool=[self._pool_entry(n) for n in self.nodes],
+            unreachable=down,
+            knobs=self.knobs.as_dict(),
+            spec_chars=len(self.request.spec),
+        )
         status, reason = RunStatus.FAILED, None
         try:
             async with asyncio.timeout(self.request.timeout_s):
@@ -181,21 +209,34 @@ class Pipeline:
         crash.write_text(text, encoding="utf-8")
 
     def _pool_entry(self, node: NodeSpec) -> dict[str, Any]:
-        return {"name": node.name, "url": node.url, "model": node.model, "weight": node.weight,
-                "speed": node.speed, "simulated": node.simulated}
+        return {
+            "name": node.name,
+            "url": node.url,
+            "model": node.model,
+            "weight": node.weight,
+            "speed": node.speed,
+            "simulated": node.simulated,
+        }
 
     async def _steps(self) -> None:
         self.plan = await self._plan()
         frozen = await self._contracts(self.plan)
         context = WorkerContext(
-            workdir=self.request.workdir, spec=self.request.spec,
-            tasks={t.id: t for t in self.plan.tasks}, details=self.plan.details,
-            frozen_interfaces=frozen.render(), clarifications=self.plan.clarifications,
+            workdir=self.request.workdir,
+            spec=self.request.spec,
+            tasks={t.id: t for t in self.plan.tasks},
+            details=self.plan.details,
+            frozen_interfaces=frozen.render(),
+            clarifications=self.plan.clarifications,
         )
         async with self._mcp() as hub:
-            worker = Worker(self.transports, context, WorkerSettings.from_knobs(self.knobs),
-                            mcp_tools=hub.callers if hub else None,
-                            mcp_specs=hub.specs if hub else None)
+            worker = Worker(
+                self.transports,
+                context,
+                WorkerSettings.from_knobs(self.knobs),
+                mcp_tools=hub.callers if hub else None,
+                mcp_specs=hub.specs if hub else None,
+            )
             gates = GateRunner(self.request.workdir, self.request.spec, self.knobs, self.events)
             gates.snapshot()
             context.sink_briefing = gates.sink_briefing
@@ -208,18 +249,25 @@ class Pipeline:
         plan = await planner.plan(self.request.spec, existing_files(self.request.workdir))
         if plan.confidence < self.knobs.get("planner.confidence_floor"):
             plan.clarifications = await ask_user(
-                self.request.workdir, plan.questions, plan.confidence,
+                self.request.workdir,
+                plan.questions,
+                plan.confidence,
                 timeout_s=self.knobs.get("planner.clarify_timeout_s"),
-                poll_s=self.knobs.get("planner.clarify_poll_s"), events=self.events)
+                poll_s=self.knobs.get("planner.clarify_poll_s"),
+                events=self.events,
+            )
         plan.details = await planner.detail(self.request.spec, plan.tasks)
         return plan
 
     async def _contracts(self, plan: PlanOutcome) -> FrozenContracts:
         if not self.knobs.get("contracts.enabled"):
             return FrozenContracts()
-        writer = ContractWriter(self.metered, self.events,
-                                freeze_cli=self.knobs.get("contracts.freeze_cli"),
-                                attempts=self.knobs.get("planner.call_attempts"))
+        writer = ContractWriter(
+            self.metered,
+            self.events,
+            freeze_cli=self.knobs.get("contracts.freeze_cli"),
+            attempts=self.knobs.get("planner.call_attempts"),
+        )
         return await writer.freeze(self.request.spec, plan.tasks)
 
     @contextlib.asynccontextmanager
@@ -229,17 +277,24 @@ class Pipeline:
             yield None
             return
         async with McpHub(servers, call_timeout_s=self.knobs.get("mcp.call_timeout_s")) as hub:
-            self.events.emit("mcp_ready", servers=[s.name for s in servers],
-                             tools=[s.name for s in hub.specs])
+            self.events.emit(
+                "mcp_ready", servers=[s.name for s in servers], tools=[s.name for s in hub.specs]
+            )
             yield hub
 
     async def _schedule(self, worker: Worker) -> SchedulerOutcome:
         assert self.plan is not None
         dag = Dag(self.plan.tasks, confidence=round(self.plan.confidence, 4))
         extra = {**self.plan.plan_loaded_fields(), "detailed": sorted(self.plan.details)}
-        scheduler = Scheduler(dag, self.devices, worker, events=_PlanAnnotated(self.events, extra),
-                              knobs=self.knobs, judge=None if self.knobs.get("run.judge")
-                              else False, workdir=self.request.workdir)
+        scheduler = Scheduler(
+            dag,
+            self.devices,
+            worker,
+            events=_PlanAnnotated(self.events, extra),
+            knobs=self.knobs,
+            judge=None if self.knobs.get("run.judge") else False,
+            workdir=self.request.workdir,
+        )
         return await scheduler.run()
 
     def _honest_status(self) -> tuple[RunStatus, str | None]:
@@ -247,30 +302,59 @@ class Pipeline:
         return honest_status(self.outcome, self.gates)
 
     def _finish(self, status: RunStatus, reason: str | None, elapsed_ms: float) -> RunReport:
-        usage = UsageReport(prompt_tokens=self.meter.usage.prompt_tokens,
-                            completion_tokens=self.meter.usage.completion_tokens)
+        usage = UsageReport(
+            prompt_tokens=self.meter.usage.prompt_tokens,
+            completion_tokens=self.meter.usage.completion_tokens,
+        )
         report = self._report(status, usage, elapsed_ms)
-        self.events.emit("run_finished", status=status.value, reason=reason, done=report.done,
-                         failed=report.failed, gates=self.gates,
-                         usage=report.usage.model_dump(), knobs=report.knobs,
-                         elapsed_ms=round(elapsed_ms, 1))
+        self.events.emit(
+            "run_finished",
+            status=status.value,
+            reason=reason,
+            done=report.done,
+            failed=report.failed,
+            gates=self.gates,
+            usage=report.usage.model_dump(),
+            knobs=report.knobs,
+            elapsed_ms=round(elapsed_ms, 1),
+        )
         return report
 
     def _report(self, status: RunStatus, usage: UsageReport, elapsed_ms: float) -> RunReport:
         knobs = self.knobs.as_dict()
         if self.outcome is not None:
-            return self.outcome.report(self.events.run_id, gates=self.gates, knobs=knobs,
-                                       extra_usage=usage, status=status, elapsed_ms=elapsed_ms)
+            return self.outcome.report(
+                self.events.run_id,
+                gates=self.gates,
+                knobs=knobs,
+                extra_usage=usage,
+                status=status,
+                elapsed_ms=elapsed_ms,
+            )
         partial = self._replayed()
         if partial is None:
-            return RunReport(run_id=self.events.run_id, status=status, gates=self.gates,
-                             usage=usage, knobs=knobs, elapsed_ms=elapsed_ms)
+            return RunReport(
+                run_id=self.events.run_id,
+                status=status,
+                gates=self.gates,
+                usage=usage,
+                knobs=knobs,
+                elapsed_ms=elapsed_ms,
+            )
         usage = UsageReport(
             prompt_tokens=usage.prompt_tokens + partial.usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens + partial.usage.completion_tokens)
-        return partial.model_copy(update={
-            "run_id": self.events.run_id, "status": status, "gates": self.gates,
-            "usage": usage, "knobs": knobs, "elapsed_ms": elapsed_ms})
+            completion_tokens=usage.completion_tokens + partial.usage.completion_tokens,
+        )
+        return partial.model_copy(
+            update={
+                "run_id": self.events.run_id,
+                "status": status,
+                "gates": self.gates,
+                "usage": usage,
+                "knobs": knobs,
+                "elapsed_ms": elapsed_ms,
+            }
+        )
 
     def _replayed(self) -> RunReport | None:
         """What the event log knows so far (a run stopped before the scheduler returned)."""
@@ -287,8 +371,7 @@ def existing_files(workdir: Path) -> list[str]:
     found = []
     for path in sorted(workdir.rglob("*")):
         rel = path.relative_to(workdir)
-        if path.is_file() and not any(p.startswith(".") or p == "__pycache__"
-                                      for p in rel.parts):
+        if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in rel.parts):
             found.append(rel.as_posix())
     return found
 
@@ -303,8 +386,11 @@ def honest_status(outcome: SchedulerOutcome, gates: dict[str, Any]) -> tuple[Run
     failed = [t.task_id for t in outcome.tasks if t.status is TaskStatus.FAILED]
     if failed:
         return RunStatus.FAILED, f"failed tasks: {', '.join(failed)}"
-    red = [name for name, gate in gates.items()
-           if isinstance(gate, dict) and gate.get("status") == "fail"]
+    red = [
+        name
+        for name, gate in gates.items()
+        if isinstance(gate, dict) and gate.get("status") == "fail"
+    ]
     if red:
         return RunStatus.FAILED, f"red gates: {', '.join(red)}"
     return RunStatus.DONE, None

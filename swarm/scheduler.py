@@ -57,27 +57,42 @@ from swarm.retry import (
 )
 
 TICK_S = register_knob(
-    "scheduler.tick_s", float, 15.0,
+    "scheduler.tick_s",
+    float,
+    15.0,
     # The judge's thresholds are minutes; a 15 s tick notices them within a few percent
     # without waking the loop needlessly. Runs only when a judge or replanner is attached.
     "Seconds between judge/replanner checks while tasks run.",
-    bounds=(0.01, 600.0), tunable=True, tune_bounds=(5.0, 60.0))
+    bounds=(0.01, 600.0),
+    tunable=True,
+    tune_bounds=(5.0, 60.0),
+)
 HEARTBEAT_S = register_knob(
-    "scheduler.heartbeat_s", float, 5.0,
+    "scheduler.heartbeat_s",
+    float,
+    5.0,
     # Watchers treat a heartbeat older than ~3 beats as a dead run; 5 s keeps that 15 s.
     "Seconds between touches of .swarm/heartbeat while the scheduler runs.",
-    bounds=(0.01, 300.0))
+    bounds=(0.01, 300.0),
+)
 PAUSE_POLL_S = register_knob(
-    "scheduler.pause_poll_s", float, 1.0,
+    "scheduler.pause_poll_s",
+    float,
+    1.0,
     # A human creating .swarm/pause expects it to act within a second or so.
     "Seconds between checks of .swarm/pause while paused.",
-    bounds=(0.01, 60.0))
+    bounds=(0.01, 60.0),
+)
 MAX_BONUS = register_knob(
-    "scheduler.max_bonus_tasks", int, 4,
+    "scheduler.max_bonus_tasks",
+    int,
+    4,
     # Bonus work fills idle slots; a handful keeps nodes busy without letting
     # speculative output swamp the final review.
     "Most bonus tasks the replanner may add to one run (0 disables it).",
-    bounds=(0, 50), tunable=True)
+    bounds=(0, 50),
+    tunable=True,
+)
 
 
 class Scheduler:
@@ -87,10 +102,18 @@ class Scheduler:
     checks read the owned files); pass ``judge=False`` to run with no judge at all.
     """
 
-    def __init__(self, dag: Dag, devices: Sequence[Device], dispatcher: Dispatcher, *,
-                 events: EventSink, knobs: Knobs | None = None,
-                 judge: Judge | None | bool = None, replanner: Replanner | None = None,
-                 workdir: Path | None = None):
+    def __init__(
+        self,
+        dag: Dag,
+        devices: Sequence[Device],
+        dispatcher: Dispatcher,
+        *,
+        events: EventSink,
+        knobs: Knobs | None = None,
+        judge: Judge | None | bool = None,
+        replanner: Replanner | None = None,
+        workdir: Path | None = None,
+    ):
         check_fleet(devices)
         self.dag, self.dispatcher, self.events = dag, dispatcher, events
         self.knobs = knobs or Knobs()
@@ -103,8 +126,16 @@ class Scheduler:
         self._inbox: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
         self._interrupted = False
         self._control = RunControl(self.workdir, events)
-        self._bonus = BonusFeed(replanner, events, self.knobs.get("scheduler.max_bonus_tasks"),
-                                self._inbox.put_nowait) if replanner is not None else None
+        self._bonus = (
+            BonusFeed(
+                replanner,
+                events,
+                self.knobs.get("scheduler.max_bonus_tasks"),
+                self._inbox.put_nowait,
+            )
+            if replanner is not None
+            else None
+        )
         self._next_tick = 0.0
         self._usage = UsageReport()
         self._warned: set[tuple[str, int, str]] = set()
@@ -124,9 +155,13 @@ class Scheduler:
             self._stop_all()
             if heartbeat is not None:
                 heartbeat.cancel()
-        return SchedulerOutcome(status, [t.report() for t in self.state.tasks.values()],
-                                [s.name for s in self.state.fleet],
-                                (loop.time() - started) * 1000, self._usage)
+        return SchedulerOutcome(
+            status,
+            [t.report() for t in self.state.tasks.values()],
+            [s.name for s in self.state.fleet],
+            (loop.time() - started) * 1000,
+            self._usage,
+        )
 
     def interrupt(self) -> None:
         """Stop dispatching, cancel running attempts; ``run`` returns ``interrupted``."""
@@ -145,8 +180,9 @@ class Scheduler:
             await self._next_message()
         if self._interrupted:
             return RunStatus.INTERRUPTED
-        failed = any(t.status is TaskStatus.FAILED and not t.task.bonus
-                     for t in self.state.tasks.values())
+        failed = any(
+            t.status is TaskStatus.FAILED and not t.task.bonus for t in self.state.tasks.values()
+        )
         return RunStatus.FAILED if failed else RunStatus.DONE
 
     async def _next_message(self) -> None:
@@ -185,12 +221,18 @@ class Scheduler:
         for ts in ready:
             if not self.state.files_free(ts.task):
                 continue  # a running task holds one of its files: it waits its turn
-            device = pick_device(self.state.fleet, ts.task, attempt=len(ts.attempts) + 1,
-                                 avoid=ts.avoid_device, prefer_fast=forecast is not None)
+            device = pick_device(
+                self.state.fleet,
+                ts.task,
+                attempt=len(ts.attempts) + 1,
+                avoid=ts.avoid_device,
+                prefer_fast=forecast is not None,
+            )
             if device is None:
                 return  # every slot is taken
             if forecast is not None and self._hold(
-                    ts, forecast.wait_until(ts.task, device, ts.avoid_device)):
+                ts, forecast.wait_until(ts.task, device, ts.avoid_device)
+            ):
                 continue  # a faster device frees up soon enough to finish it earlier
             self._dispatch(ts, device)
 
@@ -203,25 +245,39 @@ class Scheduler:
         return asyncio.get_running_loop().time() < ts.hold_until
 
     def _forecast(self) -> SlotForecast:
-        running = [(t.live.device.name, t.live.started, t.task.estimated_cost)
-                   for t in self.state.running() if t.live is not None]
+        running = [
+            (t.live.device.name, t.live.started, t.task.estimated_cost)
+            for t in self.state.running()
+            if t.live is not None
+        ]
         return SlotForecast(self.state.fleet, running, asyncio.get_running_loop().time())
 
     def _dispatch(self, ts: TaskState, device: Any) -> None:
         ts.epoch += 1
         now = asyncio.get_running_loop().time()
-        live = LiveAttempt(device=device, attempt=len(ts.attempts) + 1, epoch=ts.epoch,
-                           started=now)
-        assignment = Assignment(task=ts.task, device=device.device, attempt=live.attempt,
-                                epoch=ts.epoch, supervisor_note=ts.next_note,
-                                failed_dependency=ts.failed_dependency,
-                                prior_work=dict(ts.prior_work))
+        live = LiveAttempt(device=device, attempt=len(ts.attempts) + 1, epoch=ts.epoch, started=now)
+        assignment = Assignment(
+            task=ts.task,
+            device=device.device,
+            attempt=live.attempt,
+            epoch=ts.epoch,
+            supervisor_note=ts.next_note,
+            failed_dependency=ts.failed_dependency,
+            prior_work=dict(ts.prior_work),
+        )
         self.state.hold(ts, live)
         ts.hold_until = None
         ts.device, ts.model = device.name, device.device.model
-        self.events.emit("task_dispatched", task_id=ts.task.id, attempt=live.attempt,
-                         epoch=ts.epoch, device=device.name, model=device.device.model,
-                         supervisor_note=ts.next_note, failed_dependency=ts.failed_dependency)
+        self.events.emit(
+            "task_dispatched",
+            task_id=ts.task.id,
+            attempt=live.attempt,
+            epoch=ts.epoch,
+            device=device.name,
+            model=device.device.model,
+            supervisor_note=ts.next_note,
+            failed_dependency=ts.failed_dependency,
+        )
         sink = AttemptSink(self.events, ts, live, asyncio.get_running_loop().time)
         live.handle = asyncio.create_task(self._attempt(assignment, sink))
 
@@ -231,8 +287,11 @@ class Scheduler:
         except asyncio.CancelledError:
             return  # a judge restart or an interrupt: the scheduler already recorded it
         except Exception as exc:  # noqa: BLE001 - a dispatcher bug fails the task, loudly
-            result = DispatchResult(ok=False, error_class=ErrorClass.FATAL,
-                                    error=f"dispatcher raised {type(exc).__name__}: {exc}")
+            result = DispatchResult(
+                ok=False,
+                error_class=ErrorClass.FATAL,
+                error=f"dispatcher raised {type(exc).__name__}: {exc}",
+            )
         self._inbox.put_nowait(("result", assignment.task.id, assignment.epoch, result))
 
     # ---------------------------------------------------------------- results
@@ -240,8 +299,9 @@ class Scheduler:
     def _on_result(self, task_id: str, epoch: int, result: DispatchResult) -> None:
         ts = self.state.tasks[task_id]
         if ts.live is None or ts.live.epoch != epoch:
-            self.events.emit("stale_result_dropped", task_id=task_id, epoch=epoch,
-                             current_epoch=ts.epoch)
+            self.events.emit(
+                "stale_result_dropped", task_id=task_id, epoch=epoch, current_epoch=ts.epoch
+            )
             return
         live = self.state.release(ts)
         self._usage.prompt_tokens += result.prompt_tokens
@@ -258,22 +318,34 @@ class Scheduler:
         error_class = result.error_class or ErrorClass.CONTENT
         error = result.error or f"{error_class.value} error"
         self._note_device_failure(live, error_class)
-        fingerprint = files_fingerprint(ts.task, self.workdir) \
-            if error_class is ErrorClass.CONTENT else None
-        decision = decide_retry(error_class, error, attempts=live.attempt,
-                                max_attempts=self.knobs.get("retry.max_attempts"),
-                                device=live.device.name, fingerprint=fingerprint,
-                                previous_fingerprint=ts.last_fingerprint)
+        fingerprint = (
+            files_fingerprint(ts.task, self.workdir) if error_class is ErrorClass.CONTENT else None
+        )
+        decision = decide_retry(
+            error_class,
+            error,
+            attempts=live.attempt,
+            max_attempts=self.knobs.get("retry.max_attempts"),
+            device=live.device.name,
+            fingerprint=fingerprint,
+            previous_fingerprint=ts.last_fingerprint,
+        )
         if decision.action is RetryAction.FAIL:
-            outcome = "no_progress" if decision.reason.startswith("no progress") \
-                else error_class.value
-            self._finish(ts, live, TaskStatus.FAILED, outcome, result=result,
-                         error=decision.reason)
+            outcome = (
+                "no_progress" if decision.reason.startswith("no progress") else error_class.value
+            )
+            self._finish(ts, live, TaskStatus.FAILED, outcome, result=result, error=decision.reason)
             return
         ts.last_fingerprint = fingerprint or ts.last_fingerprint
         ts.next_note, ts.avoid_device = decision.note, decision.avoid_device
-        self._requeue(ts, live, error_class.value, error, result=result,
-                      transient=error_class is ErrorClass.TRANSIENT)
+        self._requeue(
+            ts,
+            live,
+            error_class.value,
+            error,
+            result=result,
+            transient=error_class is ErrorClass.TRANSIENT,
+        )
 
     def _note_device_failure(self, live: LiveAttempt, error_class: ErrorClass) -> None:
         device = live.device
@@ -284,24 +356,49 @@ class Scheduler:
         limit = self.knobs.get("fleet.quarantine_after")
         if limit and device.transient_streak >= limit and not device.quarantined:
             device.quarantined = True
-            self.events.emit("device_quarantined", device=device.name,
-                             reason=f"{device.transient_streak} transient failures in a row")
+            self.events.emit(
+                "device_quarantined",
+                device=device.name,
+                reason=f"{device.transient_streak} transient failures in a row",
+            )
 
-    def _requeue(self, ts: TaskState, live: LiveAttempt, outcome: str, error: str, *,
-                 result: DispatchResult | None = None, transient: bool = False) -> None:
-        record = record_attempt(ts, live, outcome, error, result,
-                                asyncio.get_running_loop().time())
-        self.events.emit("task_retry", transient=transient,
-                         note=ts.next_note, **attempt_fields(ts, live, record, result))
+    def _requeue(
+        self,
+        ts: TaskState,
+        live: LiveAttempt,
+        outcome: str,
+        error: str,
+        *,
+        result: DispatchResult | None = None,
+        transient: bool = False,
+    ) -> None:
+        record = record_attempt(ts, live, outcome, error, result, asyncio.get_running_loop().time())
+        self.events.emit(
+            "task_retry",
+            transient=transient,
+            note=ts.next_note,
+            **attempt_fields(ts, live, record, result),
+        )
 
-    def _finish(self, ts: TaskState, live: LiveAttempt, status: TaskStatus, outcome: str,
-                *, result: DispatchResult | None = None, error: str | None = None) -> None:
+    def _finish(
+        self,
+        ts: TaskState,
+        live: LiveAttempt,
+        status: TaskStatus,
+        outcome: str,
+        *,
+        result: DispatchResult | None = None,
+        error: str | None = None,
+    ) -> None:
         """End the task with its last attempt; ``error`` is the task-level reason."""
         ts.status, ts.error = status, error
-        record = record_attempt(ts, live, outcome, None, result,
-                                asyncio.get_running_loop().time())
-        self.events.emit("task_completed", status=status.value, reason=error,
-                         **attempt_fields(ts, live, record, result))
+        record = record_attempt(ts, live, outcome, None, result, asyncio.get_running_loop().time())
+        self.events.emit(
+            "task_completed",
+            status=status.value,
+            reason=error,
+            **attempt_fields(ts, live, record, result),
+        )
         if status is TaskStatus.FAILED:
             self._cascade(ts.task.id)
 
@@ -316,8 +413,14 @@ class Scheduler:
                 continue
             child.status = TaskStatus.FAILED
             child.error = f"dependency {failed_id!r} failed"
-            self.events.emit("task_completed", task_id=child_id, status="failed",
-                             reason=child.error, failed_dependency=failed_id, attempt=0)
+            self.events.emit(
+                "task_completed",
+                task_id=child_id,
+                status="failed",
+                reason=child.error,
+                failed_dependency=failed_id,
+                attempt=0,
+            )
             self._cascade(child_id)
 
     # ------------------------------------------------------- judge and replanner
@@ -339,12 +442,19 @@ class Scheduler:
     def _judge_one(self, ts: TaskState, now: float) -> None:
         live = ts.live
         assert live is not None
-        view = TaskView(task=ts.task, attempt=live.attempt, epoch=live.epoch,
-                        device=live.device.name, now=now, age_s=now - live.started,
-                        tool_calls=live.tool_calls, files_written=tuple(live.files_written),
-                        last_write_age_s=None if live.last_write is None
-                        else now - live.last_write,
-                        interventions=ts.interventions, workdir=self.workdir)
+        view = TaskView(
+            task=ts.task,
+            attempt=live.attempt,
+            epoch=live.epoch,
+            device=live.device.name,
+            now=now,
+            age_s=now - live.started,
+            tool_calls=live.tool_calls,
+            files_written=tuple(live.files_written),
+            last_write_age_s=None if live.last_write is None else now - live.last_write,
+            interventions=ts.interventions,
+            workdir=self.workdir,
+        )
         verdict = self.judge.assess(view)  # type: ignore[union-attr]
         if verdict.kind is not VerdictKind.OK:
             self._act_on(ts, verdict)
@@ -353,18 +463,27 @@ class Scheduler:
         live = ts.live
         assert live is not None
         action = decide_action(
-            verdict, confidence_bar=self.knobs.get("judge.confidence_bar"),
+            verdict,
+            confidence_bar=self.knobs.get("judge.confidence_bar"),
             can_salvage=salvageable(ts.task, self.workdir),
             can_intervene=ts.interventions < self.knobs.get("judge.intervention_cap")
-            and len(ts.attempts) + 1 < self.knobs.get("retry.max_attempts"))
+            and len(ts.attempts) + 1 < self.knobs.get("retry.max_attempts"),
+        )
         key = (ts.task.id, live.epoch, verdict.kind.value)
         if action is JudgeAction.NONE and key in self._warned:
             return  # already reported for this attempt; the judge only reports once
         self._warned.add(key)
-        self.events.emit("judge_verdict", task_id=ts.task.id, attempt=live.attempt,
-                         epoch=live.epoch, verdict=verdict.kind.value, reason=verdict.reason,
-                         confidence=verdict.confidence, deterministic=verdict.deterministic,
-                         action=action.value)
+        self.events.emit(
+            "judge_verdict",
+            task_id=ts.task.id,
+            attempt=live.attempt,
+            epoch=live.epoch,
+            verdict=verdict.kind.value,
+            reason=verdict.reason,
+            confidence=verdict.confidence,
+            deterministic=verdict.deterministic,
+            action=action.value,
+        )
         if action is JudgeAction.SALVAGE:
             self._stop_live(ts)
             self._finish(ts, self.state.release(ts), TaskStatus.SALVAGED, "salvaged")
@@ -404,18 +523,32 @@ class Scheduler:
     def _emit_plan(self) -> None:
         tasks = list(self.dag.tasks.values())
         self.events.emit(
-            "plan_loaded", tasks=[_task_fields(t) for t in tasks],
+            "plan_loaded",
+            tasks=[_task_fields(t) for t in tasks],
             deps=sum(len(t.deps) for t in tasks),
             files=sorted({f for t in tasks for f in t.owned_files}),
-            plan_confidence=self.dag.confidence, policy=self._policy,
-            devices=[{"name": s.name, "model": s.device.model, "weight": s.device.weight,
-                      "speed": s.device.speed} for s in self.state.fleet])
+            plan_confidence=self.dag.confidence,
+            policy=self._policy,
+            devices=[
+                {
+                    "name": s.name,
+                    "model": s.device.model,
+                    "weight": s.device.weight,
+                    "speed": s.device.speed,
+                }
+                for s in self.state.fleet
+            ],
+        )
 
     def _stuck(self) -> RunStatus:
         waiting = [t.task.id for t in self.state.tasks.values() if not t.terminal]
         usable = [s.name for s in self.state.fleet if not s.quarantined]
-        self.events.emit("scheduler_stuck", waiting=waiting, usable_devices=usable,
-                         reason="nothing dispatched, nothing in flight, tasks remain")
+        self.events.emit(
+            "scheduler_stuck",
+            waiting=waiting,
+            usable_devices=usable,
+            reason="nothing dispatched, nothing in flight, tasks remain",
+        )
         return RunStatus.STUCK
 
     def _stop_all(self) -> None:
@@ -430,8 +563,7 @@ class Scheduler:
             self._bonus.cancel()
 
 
-def _default_judge(judge: Judge | None | bool, knobs: Knobs,
-                   workdir: Path | None) -> Judge | None:
+def _default_judge(judge: Judge | None | bool, knobs: Knobs, workdir: Path | None) -> Judge | None:
     if judge is False:
         return None
     if judge is None or judge is True:
@@ -440,6 +572,11 @@ def _default_judge(judge: Judge | None | bool, knobs: Knobs,
 
 
 def _task_fields(task: Subtask) -> dict[str, Any]:
-    return {"id": task.id, "difficulty": task.difficulty.value, "deps": list(task.deps),
-            "owned_files": list(task.owned_files), "estimated_cost": task.estimated_cost,
-            "bonus": task.bonus}
+    return {
+        "id": task.id,
+        "difficulty": task.difficulty.value,
+        "deps": list(task.deps),
+        "owned_files": list(task.owned_files),
+        "estimated_cost": task.estimated_cost,
+        "bonus": task.bonus,
+    }

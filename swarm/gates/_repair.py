@@ -13,19 +13,20 @@ from swarm.protocols import Assignment, Device, Dispatcher, DispatchResult, Even
 class RepairSink:
     """Stamps a repair attempt's events the way the scheduler stamps its own."""
 
-    def __init__(self, events: EventSink, task_id: str, device: str, attempt: int,
-                 gate: str) -> None:
+    def __init__(
+        self, events: EventSink, task_id: str, device: str, attempt: int, gate: str
+    ) -> None:
         self.events = events
-        self.stamp = {"task_id": task_id, "device": device, "attempt": attempt,
-                      "repair": gate}
+        self.stamp = {"task_id": task_id, "device": device, "attempt": attempt, "repair": gate}
 
     def emit(self, event: str, **fields: Any) -> None:
         """Forward with the repair's task, device, attempt and gate."""
         self.events.emit(event, **{**fields, **self.stamp})
 
 
-def route(findings: Sequence[GateFinding], owners: Mapping[str, str],
-          fallback: str) -> dict[str, list[GateFinding]]:
+def route(
+    findings: Sequence[GateFinding], owners: Mapping[str, str], fallback: str
+) -> dict[str, list[GateFinding]]:
     """Group findings by the task owning their file; unowned ones go to ``fallback``."""
     routed: dict[str, list[GateFinding]] = {}
     for finding in findings:
@@ -34,10 +35,17 @@ def route(findings: Sequence[GateFinding], owners: Mapping[str, str],
     return routed
 
 
-async def repair_round(gate: str, routed: Mapping[str, list[GateFinding]], *,
-                       tasks: Mapping[str, Any], attempts: Mapping[str, int],
-                       review_findings: dict[str, str], dispatcher: Dispatcher,
-                       devices: Sequence[Device], events: EventSink) -> dict[str, bool]:
+async def repair_round(
+    gate: str,
+    routed: Mapping[str, list[GateFinding]],
+    *,
+    tasks: Mapping[str, Any],
+    attempts: Mapping[str, int],
+    review_findings: dict[str, str],
+    dispatcher: Dispatcher,
+    devices: Sequence[Device],
+    events: EventSink,
+) -> dict[str, bool]:
     """Re-dispatch every routed task once, in parallel; returns task id → ok."""
     jobs = []
     for index, (task_id, found) in enumerate(sorted(routed.items())):
@@ -45,10 +53,12 @@ async def repair_round(gate: str, routed: Mapping[str, list[GateFinding]], *,
         device = devices[index % len(devices)]
         attempt = attempts.get(task_id, 0) + 1
         assignment = Assignment(task=tasks[task_id], device=device, attempt=attempt, epoch=0)
-        events.emit("gate_repair", gate=gate, task_id=task_id, device=device.name,
-                    findings=len(found))
-        jobs.append(dispatcher.dispatch(assignment,
-                                        RepairSink(events, task_id, device.name, attempt, gate)))
+        events.emit(
+            "gate_repair", gate=gate, task_id=task_id, device=device.name, findings=len(found)
+        )
+        jobs.append(
+            dispatcher.dispatch(assignment, RepairSink(events, task_id, device.name, attempt, gate))
+        )
     try:
         results: list[DispatchResult] = await asyncio.gather(*jobs)
     finally:
@@ -57,6 +67,12 @@ async def repair_round(gate: str, routed: Mapping[str, list[GateFinding]], *,
     outcome = {}
     for task_id, result in zip(sorted(routed), results, strict=True):
         outcome[task_id] = result.ok
-        events.emit("gate_repair_done", gate=gate, task_id=task_id, ok=result.ok,
-                    error=result.error, files_written=result.files_written)
+        events.emit(
+            "gate_repair_done",
+            gate=gate,
+            task_id=task_id,
+            ok=result.ok,
+            error=result.error,
+            files_written=result.files_written,
+        )
     return outcome

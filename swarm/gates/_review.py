@@ -13,8 +13,16 @@ from pathlib import Path
 from swarm.gates._result import GateFinding, GateResult, GateStatus
 
 #: Codes worth a repair round: each is unfinished or unreachable code.
-REPAIRABLE = frozenset({"stub_body", "not_implemented", "breakpoint", "unwired_module",
-                        "shadowing_module", "syntax_error"})
+REPAIRABLE = frozenset(
+    {
+        "stub_body",
+        "not_implemented",
+        "breakpoint",
+        "unwired_module",
+        "shadowing_module",
+        "syntax_error",
+    }
+)
 
 
 def review_findings(workdir: Path, package: str | None) -> list[GateFinding]:
@@ -22,8 +30,7 @@ def review_findings(workdir: Path, package: str | None) -> list[GateFinding]:
     from verifier import ast_review  # shared with the verifier's diagnostics dimension
 
     found = ast_review.review_tree(workdir, package=package)
-    return [GateFinding(f.code, f.message, f.file, f.line) for f in found
-            if f.code in REPAIRABLE]
+    return [GateFinding(f.code, f.message, f.file, f.line) for f in found if f.code in REPAIRABLE]
 
 
 class ReviewGate:
@@ -42,13 +49,17 @@ class ReviewGate:
 
     def new_findings(self) -> list[GateFinding]:
         """Findings not in the snapshot."""
-        return [f for f in review_findings(self.workdir, self.package)
-                if f.key() not in self.baseline]
+        return [
+            f for f in review_findings(self.workdir, self.package) if f.key() not in self.baseline
+        ]
 
     async def check(self) -> GateResult:
         """Red when the build introduced any repairable finding."""
         findings = await asyncio.to_thread(self.new_findings)
         status = GateStatus.FAIL if findings else GateStatus.PASS
-        return GateResult(self.name, status, findings,
-                          steps=[{"step": "ast_review", "status": status.value,
-                                  "baseline": len(self.baseline)}])
+        return GateResult(
+            self.name,
+            status,
+            findings,
+            steps=[{"step": "ast_review", "status": status.value, "baseline": len(self.baseline)}],
+        )

@@ -22,22 +22,43 @@ from swarm.knobs import Knobs, register_knob
 from swarm.protocols import Device, Dispatcher
 from swarm.report import RunStatus, TaskStatus
 
-register_knob("gates.smoke", bool, True,
-              "Run the smoke gate (pytest collect, pytest, `python -m pkg --help`).",
-              tunable=True)
-register_knob("gates.review", bool, True,
-              "Run the model-free AST reviewer (stubs, unwired and shadowing modules).",
-              tunable=True)
-register_knob("gates.repair", bool, True,
-              "Give each red gate exactly one corrective re-dispatch of the owning workers.",
-              tunable=True)
-register_knob("gates.sink_findings", bool, True,
-              "Hand the integrate-verify sink every judge verdict and reviewer finding.",
-              tunable=True)
-register_knob("gates.timeout_s", float, 120.0, "Timeout of one gate oracle (seconds).",
-              bounds=(1.0, 3600.0))
-register_knob("gates.python", str, "python",
-              "Interpreter the gates run in the sandbox (`python` is the swarm's own).")
+register_knob(
+    "gates.smoke",
+    bool,
+    True,
+    "Run the smoke gate (pytest collect, pytest, `python -m pkg --help`).",
+    tunable=True,
+)
+register_knob(
+    "gates.review",
+    bool,
+    True,
+    "Run the model-free AST reviewer (stubs, unwired and shadowing modules).",
+    tunable=True,
+)
+register_knob(
+    "gates.repair",
+    bool,
+    True,
+    "Give each red gate exactly one corrective re-dispatch of the owning workers.",
+    tunable=True,
+)
+register_knob(
+    "gates.sink_findings",
+    bool,
+    True,
+    "Hand the integrate-verify sink every judge verdict and reviewer finding.",
+    tunable=True,
+)
+register_knob(
+    "gates.timeout_s", float, 120.0, "Timeout of one gate oracle (seconds).", bounds=(1.0, 3600.0)
+)
+register_knob(
+    "gates.python",
+    str,
+    "python",
+    "Interpreter the gates run in the sandbox (`python` is the swarm's own).",
+)
 
 SINK_ID = "integrate-verify"
 
@@ -59,7 +80,8 @@ class GateRunner:
         if record.get("event") == "judge_verdict" and record.get("verdict") not in (None, "ok"):
             self.judge_notes.append(
                 f"{record.get('task_id')}: judge {record.get('verdict')} "
-                f"({record.get('reason') or record.get('action') or ''})".rstrip())
+                f"({record.get('reason') or record.get('action') or ''})".rstrip()
+            )
 
     def snapshot(self) -> None:
         """Take the reviewer's pre-build snapshot (call before the scheduler starts)."""
@@ -70,13 +92,17 @@ class GateRunner:
         """Findings for the sink: reviewer findings so far plus every judge verdict."""
         if not self.knobs.get("gates.sink_findings"):
             return ""
-        lines = [f.as_instruction() for f in self.review.new_findings()] \
-            if self.knobs.get("gates.review") else []
+        lines = (
+            [f.as_instruction() for f in self.review.new_findings()]
+            if self.knobs.get("gates.review")
+            else []
+        )
         lines += self.judge_notes
         return "\n".join(lines)
 
-    async def run(self, outcome: Any, dispatcher: Dispatcher, context: Any,
-                  devices: Sequence[Device]) -> dict[str, Any]:
+    async def run(
+        self, outcome: Any, dispatcher: Dispatcher, context: Any, devices: Sequence[Device]
+    ) -> dict[str, Any]:
         """Run every enabled gate (repairing once when the schedule finished); the report's
         ``gates`` section."""
         if outcome.status is RunStatus.INTERRUPTED:
@@ -84,8 +110,9 @@ class GateRunner:
         repair = self.knobs.get("gates.repair") and outcome.status is RunStatus.DONE
         results: dict[str, GateResult] = {}
         for gate in self._gates():
-            results[gate.name] = await self._run_gate(gate, repair, outcome, dispatcher,
-                                                      context, devices)
+            results[gate.name] = await self._run_gate(
+                gate, repair, outcome, dispatcher, context, devices
+            )
         if results.get("review") and results["review"].repaired and "smoke" in results:
             results["smoke"] = await self._recheck(self._gates()[0], results["smoke"])
         gates: dict[str, Any] = {name: r.as_dict() for name, r in results.items()}
@@ -95,24 +122,43 @@ class GateRunner:
     def _gates(self) -> list[Any]:
         gates: list[Any] = []
         if self.knobs.get("gates.smoke"):
-            gates.append(SmokeGate(self.workdir, self.package,
-                                   python=self.knobs.get("gates.python"),
-                                   timeout_s=self.knobs.get("gates.timeout_s")))
+            gates.append(
+                SmokeGate(
+                    self.workdir,
+                    self.package,
+                    python=self.knobs.get("gates.python"),
+                    timeout_s=self.knobs.get("gates.timeout_s"),
+                )
+            )
         if self.knobs.get("gates.review"):
             gates.append(self.review)
         return gates
 
-    async def _run_gate(self, gate: Any, repair: bool, outcome: Any, dispatcher: Dispatcher,
-                        context: Any, devices: Sequence[Device]) -> GateResult:
+    async def _run_gate(
+        self,
+        gate: Any,
+        repair: bool,
+        outcome: Any,
+        dispatcher: Dispatcher,
+        context: Any,
+        devices: Sequence[Device],
+    ) -> GateResult:
         result = await gate.check()
         self._emit(result)
         if result.status is not GateStatus.FAIL or not repair:
             return result
         routed = route(result.findings, context.owners(), SINK_ID)
         attempts = {t.task_id: t.attempts for t in outcome.tasks}
-        repairs = await repair_round(gate.name, routed, tasks=context.tasks, attempts=attempts,
-                                     review_findings=context.review_findings,
-                                     dispatcher=dispatcher, devices=devices, events=self.events)
+        repairs = await repair_round(
+            gate.name,
+            routed,
+            tasks=context.tasks,
+            attempts=attempts,
+            review_findings=context.review_findings,
+            dispatcher=dispatcher,
+            devices=devices,
+            events=self.events,
+        )
         after = await self._recheck(gate, result)
         after.repairs = repairs
         return after
@@ -126,14 +172,21 @@ class GateRunner:
         return after
 
     def _emit(self, result: GateResult) -> None:
-        self.events.emit(result.name, status=result.status.value, repaired=result.repaired,
-                         findings=[f.as_instruction()[:500] for f in result.findings],
-                         steps=result.steps)
+        self.events.emit(
+            result.name,
+            status=result.status.value,
+            repaired=result.repaired,
+            findings=[f.as_instruction()[:500] for f in result.findings],
+            steps=result.steps,
+        )
 
     def _sink_status(self, outcome: Any) -> dict[str, Any]:
         sink = next((t for t in outcome.tasks if t.task_id == SINK_ID), None)
         if sink is None:
             return {"status": GateStatus.SKIPPED.value, "reason": "no sink task"}
         ok = sink.status is TaskStatus.DONE
-        return {"status": "pass" if ok else "fail", "task_status": sink.status.value,
-                "error": sink.error}
+        return {
+            "status": "pass" if ok else "fail",
+            "task_status": sink.status.value,
+            "error": sink.error,
+        }

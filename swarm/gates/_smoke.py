@@ -33,7 +33,7 @@ def has_tests(workdir: Path) -> bool:
 
 def _project_rel(path: str, root: str) -> str | None:
     if path.startswith(root + "/"):
-        return path[len(root) + 1:]
+        return path[len(root) + 1 :]
     if not path.startswith(("/", "<")):
         return path
     return None
@@ -64,8 +64,13 @@ def traceback_sites(text: str, workdir: Path, limit: int = 5) -> list[GateFindin
         error = _exception_line(chunk)
         key = (mine[-1][1], int(mine[-1][0]["line"]))
         if key not in sites and len(sites) < limit:
-            sites[key] = GateFinding("tests_failed", error or "a test fails", key[0], key[1],
-                                     "\n".join(["Traceback (project frames):", *lines, error]))
+            sites[key] = GateFinding(
+                "tests_failed",
+                error or "a test fails",
+                key[0],
+                key[1],
+                "\n".join(["Traceback (project frames):", *lines, error]),
+            )
     return list(sites.values())
 
 
@@ -87,18 +92,27 @@ def drift_findings(output: str, workdir: Path) -> list[GateFinding]:
         base = match["module"].replace(".", "/")
         for rel in (f"{base}.py", f"{base}/__init__.py"):
             if (workdir / rel).is_file():
-                found.append(GateFinding(
-                    "import_drift", f"other modules import {match['name']!r} from "
-                    f"{match['module']}, which does not define it", rel, None,
-                    output[-TAIL_CHARS:]))
+                found.append(
+                    GateFinding(
+                        "import_drift",
+                        f"other modules import {match['name']!r} from "
+                        f"{match['module']}, which does not define it",
+                        rel,
+                        None,
+                        output[-TAIL_CHARS:],
+                    )
+                )
                 break
     return found
 
 
 def _crashed(output: str) -> bool:
     """An uncaught exception or an entry the interpreter could not even start."""
-    return ("Traceback (most recent call last)" in output or "No module named" in output
-            or "cannot be directly executed" in output)
+    return (
+        "Traceback (most recent call last)" in output
+        or "No module named" in output
+        or "cannot be directly executed" in output
+    )
 
 
 def _missing_tool(output: str, tool: str) -> bool:
@@ -110,8 +124,14 @@ class SmokeGate:
 
     name = "smoke"
 
-    def __init__(self, workdir: Path, package: str | None, *, python: str = "python",
-                 timeout_s: float = 120.0) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        package: str | None,
+        *,
+        python: str = "python",
+        timeout_s: float = 120.0,
+    ) -> None:
         self.workdir = workdir
         self.package = package
         self.python = python
@@ -142,8 +162,15 @@ class SmokeGate:
         return await sandbox.run_async(command, workdir=self.workdir, timeout_s=self.timeout_s)
 
     def _step(self, result: GateResult, step: str, status: str, run: Any, **extra: Any) -> None:
-        result.steps.append({"step": step, "status": status, "exit_code": run.exit_code,
-                             "elapsed_ms": round(run.elapsed_ms, 1), **extra})
+        result.steps.append(
+            {
+                "step": step,
+                "status": status,
+                "exit_code": run.exit_code,
+                "elapsed_ms": round(run.elapsed_ms, 1),
+                **extra,
+            }
+        )
 
     async def _pytest(self, result: GateResult, step: str, args: str) -> bool | None:
         """True passed, False red (finding added), None inconclusive."""
@@ -162,10 +189,12 @@ class SmokeGate:
         else:
             file, line = last_project_frame(output, self.workdir)
             code = "collect_error" if step == "collect" else "tests_failed"
-            message = ("the test suite does not import (cross-module drift?)"
-                       if step == "collect" else "the generated test suite fails")
-            result.findings.append(GateFinding(code, message, file, line,
-                                               output[-TAIL_CHARS:]))
+            message = (
+                "the test suite does not import (cross-module drift?)"
+                if step == "collect"
+                else "the generated test suite fails"
+            )
+            result.findings.append(GateFinding(code, message, file, line, output[-TAIL_CHARS:]))
         result.findings += drift_findings(output, self.workdir)
         self._step(result, step, "fail", run)
         return False
@@ -173,9 +202,13 @@ class SmokeGate:
     async def _entry(self, result: GateResult) -> bool | None:
         if self.package is None or not (self.workdir / self.package).is_dir():
             what = self.package or "(none named in the spec)"
-            result.findings.append(GateFinding(
-                "no_entry_point", f"no runnable entry package {what}: built but unwired",
-                f"{self.package}/__main__.py" if self.package else None))
+            result.findings.append(
+                GateFinding(
+                    "no_entry_point",
+                    f"no runnable entry package {what}: built but unwired",
+                    f"{self.package}/__main__.py" if self.package else None,
+                )
+            )
             result.steps.append({"step": "entry", "status": "fail", "reason": "no package"})
             return False
         run = await self._run(f"{self.python} -m {self.package} --help")
@@ -196,9 +229,15 @@ class SmokeGate:
             code, file = "no_main", f"{self.package}/__main__.py"
         else:
             code = "entry_crash"
-        result.findings.append(GateFinding(
-            code, f"`python -m {self.package} --help` exited {run.exit_code}", file, line,
-            output[-TAIL_CHARS:]))
+        result.findings.append(
+            GateFinding(
+                code,
+                f"`python -m {self.package} --help` exited {run.exit_code}",
+                file,
+                line,
+                output[-TAIL_CHARS:],
+            )
+        )
         result.findings += drift_findings(output, self.workdir)
         self._step(result, "entry", "fail", run)
         return False

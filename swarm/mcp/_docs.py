@@ -64,7 +64,8 @@ def _summarise(tree: ast.Module) -> list[str]:
             lines.append(f"class {node.name}({bases})\n    {_first_line(ast.get_docstring(node))}")
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and (
-                        not item.name.startswith("_") or item.name == "__init__"):
+                    not item.name.startswith("_") or item.name == "__init__"
+                ):
                     lines.append(f"    {_signature(item)}")
     return lines
 
@@ -118,8 +119,10 @@ def symbol_doc(qualified: str) -> str:
 
 def _find(body: list[ast.stmt], names: list[str]) -> ast.AST | None:
     for node in body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and \
-                node.name == names[0]:
+        if (
+            isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+            and node.name == names[0]
+        ):
             if len(names) == 1:
                 return node
             return _find(node.body, names[1:]) if isinstance(node, ast.ClassDef) else None

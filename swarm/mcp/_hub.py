@@ -18,11 +18,21 @@ from brain import ToolSpec
 from swarm.errors import SwarmError
 from swarm.knobs import register_knob
 
-register_knob("mcp.servers", str, "",
-              "MCP servers whose tools workers get: comma list of `docs` (built-in offline "
-              "package docs) or `name=command args`.", tunable=True)
-register_knob("mcp.call_timeout_s", float, 30.0, "Timeout of one MCP tool call (seconds).",
-              bounds=(1.0, 600.0))
+register_knob(
+    "mcp.servers",
+    str,
+    "",
+    "MCP servers whose tools workers get: comma list of `docs` (built-in offline "
+    "package docs) or `name=command args`.",
+    tunable=True,
+)
+register_knob(
+    "mcp.call_timeout_s",
+    float,
+    30.0,
+    "Timeout of one MCP tool call (seconds).",
+    bounds=(1.0, 600.0),
+)
 
 
 class McpError(SwarmError):
@@ -96,8 +106,11 @@ class McpHub:
         for tool in listed.tools:
             exposed = f"{server.name}__{tool.name}"
             self._routes[exposed] = (session, tool.name)
-            self.specs.append(ToolSpec(name=exposed, description=tool.description or "",
-                                       parameters=tool.input_schema))
+            self.specs.append(
+                ToolSpec(
+                    name=exposed, description=tool.description or "", parameters=tool.input_schema
+                )
+            )
 
     @property
     def callers(self) -> dict[str, Any]:
@@ -107,7 +120,6 @@ class McpHub:
     async def call(self, exposed: str, arguments: dict[str, Any]) -> str:
         """Call one tool; its text content joined, prefixed with ``error:`` on a tool error."""
         session, tool = self._routes[exposed]
-        result = await session.call_tool(tool, arguments,
-                                         read_timeout_seconds=self.call_timeout_s)
+        result = await session.call_tool(tool, arguments, read_timeout_seconds=self.call_timeout_s)
         text = "\n".join(getattr(block, "text", "") for block in result.content)
         return f"error: {text}" if result.is_error else text

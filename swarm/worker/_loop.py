@@ -40,8 +40,10 @@ from swarm.worker._tools import TOOL_SPECS, McpCaller, Toolbox, ToolOutcome, Too
 WRITE_FIRST_NOTE = "your very first action must be to write each of these files: {files}"
 FAKE_DONE_NOTE = "you called done without writing your files; " + WRITE_FIRST_NOTE
 NARRATED_NOTE = "you answered in prose instead of calling tools; " + WRITE_FIRST_NOTE
-SINK_NARRATED_NOTE = ("you answered in prose instead of calling tools; act only through tool "
-                      "calls: run_command to check, write_file to fix, then done")
+SINK_NARRATED_NOTE = (
+    "you answered in prose instead of calling tools; act only through tool "
+    "calls: run_command to check, write_file to fix, then done"
+)
 
 
 def error_class_of(exc: BrainError) -> ErrorClass:
@@ -156,21 +158,30 @@ class Worker:
     async def _converse(self, attempt: _Attempt) -> None:
         transport = self.transports[attempt.assignment.device.name]
         for _ in range(self.settings.turn_cap):
-            compact_messages(attempt.messages, self.settings.context_chars,
-                             self.settings.keep_recent_turns)
-            response = await transport.chat(ChatRequest(
-                messages=attempt.messages, tools=attempt.tools, stream=self.settings.stream,
-                temperature=self.settings.temperature,
-            ))
+            compact_messages(
+                attempt.messages, self.settings.context_chars, self.settings.keep_recent_turns
+            )
+            response = await transport.chat(
+                ChatRequest(
+                    messages=attempt.messages,
+                    tools=attempt.tools,
+                    stream=self.settings.stream,
+                    temperature=self.settings.temperature,
+                )
+            )
             attempt.usage = attempt.usage + response.usage
             if not response.tool_calls:
                 if self._finished(attempt):
                     return  # did the work, then said so in prose: as good as done
                 self._nudge(attempt, response.text)
                 continue
-            attempt.messages.append(Message(
-                role=Role.ASSISTANT, content=response.text, tool_calls=response.tool_calls,
-            ))
+            attempt.messages.append(
+                Message(
+                    role=Role.ASSISTANT,
+                    content=response.text,
+                    tool_calls=response.tool_calls,
+                )
+            )
             if await self._run_calls(attempt):
                 return
         if not self._finished(attempt):
@@ -187,9 +198,14 @@ class Worker:
             outcome = await attempt.toolbox.call(call)
             attempt.tool_calls += 1
             self._record(attempt, call.name, call.arguments.get("path"), outcome)
-            attempt.messages.append(Message(
-                role=Role.TOOL, content=outcome.text, tool_call_id=call.id, name=call.name,
-            ))
+            attempt.messages.append(
+                Message(
+                    role=Role.TOOL,
+                    content=outcome.text,
+                    tool_call_id=call.id,
+                    name=call.name,
+                )
+            )
             finished = finished or outcome.done_summary is not None
         return finished
 
@@ -197,27 +213,44 @@ class Worker:
         device = attempt.assignment.device.name
         task_id = attempt.task.id
         fields = {"path": path} if isinstance(path, str) else {}
-        attempt.events.emit("tool_call", task_id=task_id, device=device, tool=tool,
-                            ok=outcome.ok, mcp=outcome.mcp, attempt=attempt.assignment.attempt,
-                            **fields)
+        attempt.events.emit(
+            "tool_call",
+            task_id=task_id,
+            device=device,
+            tool=tool,
+            ok=outcome.ok,
+            mcp=outcome.mcp,
+            attempt=attempt.assignment.attempt,
+            **fields,
+        )
         if outcome.written:
             if outcome.written not in attempt.written:
                 attempt.written.append(outcome.written)
             size = (self.context.workdir / outcome.written).stat().st_size
-            attempt.events.emit("file_written", task_id=task_id, device=device,
-                                path=outcome.written, bytes=size)
+            attempt.events.emit(
+                "file_written", task_id=task_id, device=device, path=outcome.written, bytes=size
+            )
 
     def _nudge(self, attempt: _Attempt, text: str) -> None:
         attempt.nudges += 1
         task = attempt.task
-        attempt.events.emit("worker_note", task_id=task.id,
-                            device=attempt.assignment.device.name, note="narrated",
-                            nudge=attempt.nudges)
+        attempt.events.emit(
+            "worker_note",
+            task_id=task.id,
+            device=attempt.assignment.device.name,
+            note="narrated",
+            nudge=attempt.nudges,
+        )
         if attempt.nudges > self.settings.narration_nudges:
-            raise AttemptStopped(ErrorClass.CONTENT, self._note(task, NARRATED_NOTE)
-                                 if task.owned_files else SINK_NARRATED_NOTE)
-        nudge = (NARRATION_NUDGE.format(files=", ".join(task.owned_files))
-                 if task.owned_files else SINK_NUDGE)
+            raise AttemptStopped(
+                ErrorClass.CONTENT,
+                self._note(task, NARRATED_NOTE) if task.owned_files else SINK_NARRATED_NOTE,
+            )
+        nudge = (
+            NARRATION_NUDGE.format(files=", ".join(task.owned_files))
+            if task.owned_files
+            else SINK_NUDGE
+        )
         attempt.messages.append(Message(role=Role.ASSISTANT, content=text))
         attempt.messages.append(Message(role=Role.USER, content=nudge))
 
@@ -239,8 +272,12 @@ class Worker:
     def _files_complete(self, attempt: _Attempt) -> bool:
         task = attempt.task
         wrote_own = any(f in attempt.written for f in task.owned_files)
-        return bool(task.owned_files) and wrote_own and not self._missing(task) \
+        return (
+            bool(task.owned_files)
+            and wrote_own
+            and not self._missing(task)
             and self._syntax_problem(task) is None
+        )
 
     def _check_done(self, attempt: _Attempt) -> None:
         task = attempt.task
@@ -263,8 +300,9 @@ class Worker:
                 return problem
         return None
 
-    def _result(self, attempt: _Attempt, error_class: ErrorClass | None,
-                error: str | None) -> DispatchResult:
+    def _result(
+        self, attempt: _Attempt, error_class: ErrorClass | None, error: str | None
+    ) -> DispatchResult:
         return DispatchResult(
             ok=error_class is None,
             error_class=error_class,
@@ -286,4 +324,3 @@ def syntax_error_of(path: Path, rel: str) -> str | None:
         shown = f": {line}" if line else ""
         return f"{rel} does not parse: SyntaxError: {exc.msg} ({rel}, {where}){shown}; fix it"
     return None
-

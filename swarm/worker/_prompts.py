@@ -64,10 +64,13 @@ def _files_block(title: str, files: Mapping[str, str]) -> str:
     return "\n".join(parts)
 
 
-_DEPS_TITLE = "DEPENDENCY FILES:\nAlready written by other agents; import from them, do not " \
-    "rewrite them."
-_CURRENT_TITLE = "CURRENT FILES:\nYour owned files already exist; change them as the spec " \
+_DEPS_TITLE = (
+    "DEPENDENCY FILES:\nAlready written by other agents; import from them, do not rewrite them."
+)
+_CURRENT_TITLE = (
+    "CURRENT FILES:\nYour owned files already exist; change them as the spec "
     "asks and write each back in full."
+)
 _PRIOR_TITLE = "PREVIOUS ATTEMPT FILES:\nYour previous attempt left these; fix or rewrite them."
 _SINK_ROLE = (
     "YOUR ROLE: integrate and verify. You own no file. With run_command: run the entry point "
@@ -97,8 +100,11 @@ def _context(brief: WorkerBrief) -> list[str]:
     sections = []
     if brief.frozen_interfaces.strip():
         sections.append(f"FROZEN INTERFACES:\n{brief.frozen_interfaces.strip()}")
-    for title, files in ((_DEPS_TITLE, brief.dependency_files),
-                         (_CURRENT_TITLE, brief.current_files), (_PRIOR_TITLE, brief.prior_work)):
+    for title, files in (
+        (_DEPS_TITLE, brief.dependency_files),
+        (_CURRENT_TITLE, brief.current_files),
+        (_PRIOR_TITLE, brief.prior_work),
+    ):
         if files:
             sections.append(_files_block(title, files))
     if brief.clarifications:
@@ -115,8 +121,10 @@ def _closing(brief: WorkerBrief) -> list[str]:
         return [_SINK_ROLE]
     sections = ["OWNED FILES: " + ", ".join(brief.owned_files)]
     if brief.write_first:
-        sections.append("Your very first action must be to write each of these files with "
-                        "write_file, using exactly these paths (their folders already exist).")
+        sections.append(
+            "Your very first action must be to write each of these files with "
+            "write_file, using exactly these paths (their folders already exist)."
+        )
     return sections
 
 

@@ -7,40 +7,101 @@ from typing import Any
 
 from swarm.knobs import register_knob
 
-register_knob("worker.turn_cap", int, 40, "Model turns per attempt before it is stopped.",
-              bounds=(1, 500), tunable=True)
-register_knob("worker.output_cap", int, 30_000,
-              "Characters of one tool result shown to the model (a marker says what was cut).",
-              bounds=(1_000, 1_000_000))
-register_knob("worker.context_chars", int, 60_000,
-              "Conversation size (characters) above which old tool results are compacted; "
-              "~15k tokens keeps a 32k-context local model safe.",
-              bounds=(4_000, 2_000_000), tunable=True)
-register_knob("worker.keep_recent_turns", int, 2,
-              "Most recent turns whose tool results are never compacted.", bounds=(0, 50))
-register_knob("worker.write_first", bool, True,
-              "Tell the worker its first action is writing its owned files; pre-create folders.",
-              tunable=True)
-register_knob("worker.inject_deps", bool, True,
-              "Put the dependency tasks' files into the prompt so the worker never has to read.",
-              tunable=True)
-register_knob("worker.dep_chars", int, 40_000,
-              "Budget (characters) of dependency files injected into one prompt.",
-              bounds=(0, 1_000_000))
-register_knob("worker.fake_done_gate", bool, True,
-              "`done` with an owned file unwritten becomes a content retry.", tunable=True)
-register_knob("worker.syntax_gate", bool, True,
-              "`done` with an owned .py file that does not parse becomes a content retry.",
-              tunable=True)
-register_knob("worker.narration_nudges", int, 2,
-              "Prose-only answers nudged back to the tools before the attempt is stopped.",
-              bounds=(0, 20), tunable=True)
-register_knob("worker.command_timeout_s", float, 60.0,
-              "Timeout of one run_command call (seconds).", bounds=(1.0, 3600.0))
-register_knob("worker.stream", bool, True,
-              "Stream model answers (lets the idle watchdog catch a stalled node).")
-register_knob("worker.temperature", float, 0.2, "Sampling temperature of worker calls.",
-              bounds=(0.0, 2.0), tunable=True)
+register_knob(
+    "worker.turn_cap",
+    int,
+    40,
+    "Model turns per attempt before it is stopped.",
+    bounds=(1, 500),
+    tunable=True,
+)
+register_knob(
+    "worker.output_cap",
+    int,
+    30_000,
+    "Characters of one tool result shown to the model (a marker says what was cut).",
+    bounds=(1_000, 1_000_000),
+)
+register_knob(
+    "worker.context_chars",
+    int,
+    60_000,
+    "Conversation size (characters) above which old tool results are compacted; "
+    "~15k tokens keeps a 32k-context local model safe.",
+    bounds=(4_000, 2_000_000),
+    tunable=True,
+)
+register_knob(
+    "worker.keep_recent_turns",
+    int,
+    2,
+    "Most recent turns whose tool results are never compacted.",
+    bounds=(0, 50),
+)
+register_knob(
+    "worker.write_first",
+    bool,
+    True,
+    "Tell the worker its first action is writing its owned files; pre-create folders.",
+    tunable=True,
+)
+register_knob(
+    "worker.inject_deps",
+    bool,
+    True,
+    "Put the dependency tasks' files into the prompt so the worker never has to read.",
+    tunable=True,
+)
+register_knob(
+    "worker.dep_chars",
+    int,
+    40_000,
+    "Budget (characters) of dependency files injected into one prompt.",
+    bounds=(0, 1_000_000),
+)
+register_knob(
+    "worker.fake_done_gate",
+    bool,
+    True,
+    "`done` with an owned file unwritten becomes a content retry.",
+    tunable=True,
+)
+register_knob(
+    "worker.syntax_gate",
+    bool,
+    True,
+    "`done` with an owned .py file that does not parse becomes a content retry.",
+    tunable=True,
+)
+register_knob(
+    "worker.narration_nudges",
+    int,
+    2,
+    "Prose-only answers nudged back to the tools before the attempt is stopped.",
+    bounds=(0, 20),
+    tunable=True,
+)
+register_knob(
+    "worker.command_timeout_s",
+    float,
+    60.0,
+    "Timeout of one run_command call (seconds).",
+    bounds=(1.0, 3600.0),
+)
+register_knob(
+    "worker.stream",
+    bool,
+    True,
+    "Stream model answers (lets the idle watchdog catch a stalled node).",
+)
+register_knob(
+    "worker.temperature",
+    float,
+    0.2,
+    "Sampling temperature of worker calls.",
+    bounds=(0.0, 2.0),
+    tunable=True,
+)
 
 
 @dataclass(frozen=True)

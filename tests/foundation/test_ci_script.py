@@ -25,6 +25,5 @@ def test_ci_extracts_exactly_the_readme_test_command() -> None:
 
 
 def test_readme_first_command_runs_the_main_job() -> None:
-    assert _readme_command("**Run the main job** (installs, then runs 20 simulated episodes offline):").endswith(
-        "gym run --episodes 20"
-    )
+    heading = "**Run the main job** (installs, then runs 20 simulated episodes offline):"
+    assert _readme_command(heading).endswith("gym run --episodes 20")

@@ -8,7 +8,9 @@ from brain import ConfigError, check_host_allowed, parse_fleet_spec, parse_node_
 
 
 def test_fleet_params_ride_in_the_query_and_are_stripped_from_the_transport_url() -> None:
-    node = parse_node_spec("http://127.0.0.1:1234/v1?model=qwen3-coder&weight=2&speed=1.5&name=mac1")
+    node = parse_node_spec(
+        "http://127.0.0.1:1234/v1?model=qwen3-coder&weight=2&speed=1.5&name=mac1"
+    )
     assert (node.name, node.model, node.weight, node.speed) == ("mac1", "qwen3-coder", 2, 1.5)
     assert node.url == "http://127.0.0.1:1234/v1"
     assert not node.simulated

@@ -88,9 +88,9 @@ def test_reference_dir_falls_back_to_latest_earlier_stage(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("mutation", "message"),
     [
-        (("archetype = \"heavy-spec\"", "archetype = \"huge\""), "field archetype"),
+        (('archetype = "heavy-spec"', 'archetype = "huge"'), "field archetype"),
         (("difficulty = 1", "difficulty = 9"), "field difficulty"),
-        (("cmd = \"python -m tiny --help\"", "path = \"x\""), "needs cmd"),
+        (('cmd = "python -m tiny --help"', 'path = "x"'), "needs cmd"),
         (("n = 2", "n = 3"), "numbered 2, 3"),
         (('expect_stdout = { equals = "1\\n" }', "expect_stdout = {}"), "exactly one"),
         (("[controls.broken_stub]", "[controls.stub]"), "broken_"),
@@ -120,5 +120,9 @@ def test_not_toml_and_missing_file_are_task_errors(tmp_path: Path) -> None:
 
 def test_check_kinds_are_the_contracts_five() -> None:
     assert {k.value for k in CheckKind} == {
-        "command", "file_exists", "file_contains", "file_matches", "tool_called",
+        "command",
+        "file_exists",
+        "file_contains",
+        "file_matches",
+        "tool_called",
     }

@@ -11,7 +11,7 @@ from gym.config import GymConfig
 
 FAKE_SWARM = Path(__file__).with_name("fake_swarm.py")
 
-GREET_TOML = '''
+GREET_TOML = """
 id = "greet"
 title = "Greeting CLI"
 archetype = "heavy-spec"
@@ -43,7 +43,7 @@ name = "shouts"
 kind = "command"
 cmd = "python -m greet --shout Bob"
 expect_stdout = { equals = "HELLO, BOB\\n" }
-'''
+"""
 
 REFERENCE_MAIN = 'import sys\nprint("Hello, " + (sys.argv[1] if len(sys.argv) > 1 else "world"))\n'
 
@@ -64,7 +64,13 @@ def greet_catalog(tmp_path: Path) -> Path:
 def fake_config(tmp_path: Path, greet_catalog: Path) -> GymConfig:
     """A run on the greet catalog with the fake swarm and the in-process sim brain."""
     return GymConfig(
-        episodes=3, parallel=2, max_turns=2, catalog_dir=greet_catalog,
-        gym_dir=tmp_path / "gymdir", swarm_cmd=f"{sys.executable} {FAKE_SWARM}",
-        fleet="sim:competent?seed=1", brain="sim:competent?seed=0&time_scale=0", turn_timeout_s=30,
+        episodes=3,
+        parallel=2,
+        max_turns=2,
+        catalog_dir=greet_catalog,
+        gym_dir=tmp_path / "gymdir",
+        swarm_cmd=f"{sys.executable} {FAKE_SWARM}",
+        fleet="sim:competent?seed=1",
+        brain="sim:competent?seed=0&time_scale=0",
+        turn_timeout_s=30,
     )

@@ -40,8 +40,12 @@ def main() -> int:
         nonlocal seq
         seq += 1
         with log.open("a") as fh:
-            fh.write(json.dumps({"ts": time.time(), "seq": seq, "run_id": run_id,
-                                 "event": event, **fields}) + "\n")
+            fh.write(
+                json.dumps(
+                    {"ts": time.time(), "seq": seq, "run_id": run_id, "event": event, **fields}
+                )
+                + "\n"
+            )
 
     spec = Path(args.spec).read_text()
     (workdir / ".swarm" / "last-spec.txt").write_text(spec)
@@ -52,8 +56,10 @@ def main() -> int:
         return 2
     emit("run_started", pool=[args.fleet])
     time.sleep(float(os.environ.get("FAKE_SWARM_DELAY_S", "0")))
-    emit("plan_loaded", tasks=[{"id": "greet",
-                                "owned_files": ["greet/__init__.py", "greet/__main__.py"]}])
+    emit(
+        "plan_loaded",
+        tasks=[{"id": "greet", "owned_files": ["greet/__init__.py", "greet/__main__.py"]}],
+    )
     emit("task_dispatched", task_id="greet", device="node-a", model="m")
     if mode == "sleep":
         subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
@@ -74,13 +80,28 @@ def main() -> int:
         return 1
     emit("run_finished", status="done")
     report = {
-        "run_id": run_id, "status": "done", "done": 1, "failed": 0,
-        "tasks": [{"task_id": "greet", "status": "done", "device": "node-a", "model": "m",
-                   "attempts": 1, "attempt_history": [], "elapsed_ms": 5, "tool_calls": 1,
-                   "files_written": ["greet/__main__.py"]}],
+        "run_id": run_id,
+        "status": "done",
+        "done": 1,
+        "failed": 0,
+        "tasks": [
+            {
+                "task_id": "greet",
+                "status": "done",
+                "device": "node-a",
+                "model": "m",
+                "attempts": 1,
+                "attempt_history": [],
+                "elapsed_ms": 5,
+                "tool_calls": 1,
+                "files_written": ["greet/__main__.py"],
+            }
+        ],
         "per_device": {"node-a": {"dispatched": 1, "tool_calls": 1, "retries": 0, "busy_ms": 5}},
-        "gates": {}, "usage": {"prompt_tokens": 10, "completion_tokens": 20},
-        "knobs": {}, "elapsed_ms": 5,
+        "gates": {},
+        "usage": {"prompt_tokens": 10, "completion_tokens": 20},
+        "knobs": {},
+        "elapsed_ms": 5,
     }
     print(json.dumps(report))
     return 0

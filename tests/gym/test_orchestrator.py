@@ -109,15 +109,20 @@ def test_brain_failing_after_retries_is_an_infra_error(fake_config, monkeypatch)
 
 def test_green_app_is_kept_and_continued_by_a_later_episode(fake_config, monkeypatch) -> None:
     monkeypatch.setenv("FAKE_SWARM_MODE", "ok")
-    config = fake_config.model_copy(update={
-        "episodes": 2, "parallel": 1, "max_turns": 1, "archetype": "continue-existing",
-        "judge": False,  # deterministic verdict only: the fake app is green at stage 1
-    })
+    config = fake_config.model_copy(
+        update={
+            "episodes": 2,
+            "parallel": 1,
+            "max_turns": 1,
+            "archetype": "continue-existing",
+            "judge": False,  # deterministic verdict only: the fake app is green at stage 1
+        }
+    )
     run_id = run_gym(config, console=_quiet())
     with Ledger.open(config.gym_dir) as ledger:
         first, second = ledger.episodes(run_id)
         assert first.final_verdict.value == "pass"
         assert [t.stage for t in ledger.turns(first.id)] == [1]  # nothing kept yet: fresh
         assert [t.stage for t in ledger.turns(second.id)] == [2]  # continues the kept app
-    spec = (Path(config.gym_dir) / "runs" / run_id / "episodes" / "001" / "turn-1-spec.md")
+    spec = Path(config.gym_dir) / "runs" / run_id / "episodes" / "001" / "turn-1-spec.md"
     assert "--shout" in spec.read_text()

@@ -29,8 +29,9 @@ def test_plans_are_deterministic_in_the_seed_with_distinct_episode_seeds() -> No
     first = plan_episodes(config, tasks, suite=None, invent=False)
     assert first == plan_episodes(config, tasks, suite=None, invent=False)
     assert len({p.seed for p in first}) == 20
-    assert first != plan_episodes(config.model_copy(update={"seed": 8}), tasks, suite=None,
-                                  invent=False)
+    assert first != plan_episodes(
+        config.model_copy(update={"seed": 8}), tasks, suite=None, invent=False
+    )
 
 
 def test_every_persona_plays_and_archetypes_follow_the_weights() -> None:
@@ -68,8 +69,14 @@ def test_next_stage_follows_the_move(greet) -> None:
 
 def test_continue_existing_starts_from_a_kept_green_app(tmp_path, greet) -> None:
     kept = KeptApps(tmp_path, simulated=True)
-    plan = EpisodePlan(index=0, archetype="continue-existing", persona="pragmatic",
-                       task="greet", seed=5, max_turns=2)
+    plan = EpisodePlan(
+        index=0,
+        archetype="continue-existing",
+        persona="pragmatic",
+        task="greet",
+        seed=5,
+        max_turns=2,
+    )
     assert resolve_start(plan, {"greet": greet}, kept).source == "fresh"
     kept.keep("greet", 1, greet.reference_dir(1), key="ep1")
     start = resolve_start(plan, {"greet": greet}, kept)
@@ -84,8 +91,9 @@ def test_continue_existing_starts_from_a_kept_green_app(tmp_path, greet) -> None
 
 def test_invented_task_is_written_in_contract_one_form(tmp_path, greet) -> None:
     data = greet.model_dump(mode="json", by_alias=True, exclude_none=True)
-    invented = InventedTask.model_validate({k: v for k, v in data.items()
-                                            if k in InventedTask.model_fields})
+    invented = InventedTask.model_validate(
+        {k: v for k, v in data.items() if k in InventedTask.model_fields}
+    )
     task = write_task(invented, tmp_path, taken={"greet"}, seed=9)
     assert task.id == "greet-9" and (tmp_path / "greet-9" / "task.toml").is_file()
     assert [c.name for c in task.checks_for_stage(2)] == [c.name for c in greet.checks_for_stage(2)]

@@ -12,8 +12,9 @@ from gym.progress import LiveProgress, summary_table
 
 
 def _plan(i: int) -> EpisodePlan:
-    return EpisodePlan(index=i, archetype="heavy-spec", persona="pragmatic", task="t", seed=i + 1,
-                       max_turns=2)
+    return EpisodePlan(
+        index=i, archetype="heavy-spec", persona="pragmatic", task="t", seed=i + 1, max_turns=2
+    )
 
 
 def _text(renderable) -> str:
@@ -39,7 +40,12 @@ def test_live_view_shows_counts_phase_and_pass_rate() -> None:
 
 
 def test_summary_marks_each_dimension() -> None:
-    result = EpisodeResult(_plan(0), "greet", Outcome.PARTIAL, turns=2,
-                           dimensions={"swarm": "pass", "checks": "fail", "bugs": "inconclusive"})
+    result = EpisodeResult(
+        _plan(0),
+        "greet",
+        Outcome.PARTIAL,
+        turns=2,
+        dimensions={"swarm": "pass", "checks": "fail", "bugs": "inconclusive"},
+    )
     row = next(line for line in _text(summary_table([result])).splitlines() if "greet" in line)
     assert "partial" in row and "✓" in row and "✗" in row and "?" in row

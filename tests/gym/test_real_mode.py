@@ -25,9 +25,21 @@ from ledger import EpisodeStatus, Ledger
 def sim_serve(greet_catalog: Path) -> Iterator[str]:
     """Start `gym sim serve` on a free port; yield its base URL."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from gym.cli import main; main()", "sim", "serve", "--port", "0",
-         "--time-scale", "0", "--catalog-dir", str(greet_catalog)],
-        stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from gym.cli import main; main()",
+            "sim",
+            "serve",
+            "--port",
+            "0",
+            "--time-scale",
+            "0",
+            "--catalog-dir",
+            str(greet_catalog),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         line = proc.stderr.readline()
@@ -43,8 +55,12 @@ def sim_serve(greet_catalog: Path) -> Iterator[str]:
 @pytest.mark.filterwarnings("ignore:The model:DeprecationWarning")
 def test_real_mode_runs_against_gym_sim_serve(tmp_path, greet_catalog, sim_serve) -> None:
     config = GymConfig(
-        episodes=1, parallel=1, max_turns=1, catalog_dir=greet_catalog,
-        gym_dir=tmp_path / "gymdir", turn_timeout_s=120,
+        episodes=1,
+        parallel=1,
+        max_turns=1,
+        catalog_dir=greet_catalog,
+        gym_dir=tmp_path / "gymdir",
+        turn_timeout_s=120,
         brain=f"anthropic:claude-sonnet-4-5?base_url={sim_serve}",
         fleet=f"{sim_serve}/v1?model=qwen3-coder-30b&name=mac1",
     )

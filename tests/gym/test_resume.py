@@ -20,11 +20,27 @@ COMPLETE = (EpisodeStatus.FINISHED, EpisodeStatus.ERROR)
 
 def _gym(config: GymConfig, *extra: str) -> list[str]:
     return [
-        sys.executable, "-c", "from gym.cli import main; main()", "run",
-        "--episodes", str(config.episodes), "--parallel", str(config.parallel),
-        "--max-turns", str(config.max_turns), "--catalog-dir", str(config.catalog_dir),
-        "--gym-dir", str(config.gym_dir), "--swarm-cmd", config.swarm_cmd or "",
-        "--fleet", config.fleet, "--brain", config.brain, *extra,
+        sys.executable,
+        "-c",
+        "from gym.cli import main; main()",
+        "run",
+        "--episodes",
+        str(config.episodes),
+        "--parallel",
+        str(config.parallel),
+        "--max-turns",
+        str(config.max_turns),
+        "--catalog-dir",
+        str(config.catalog_dir),
+        "--gym-dir",
+        str(config.gym_dir),
+        "--swarm-cmd",
+        config.swarm_cmd or "",
+        "--fleet",
+        config.fleet,
+        "--brain",
+        config.brain,
+        *extra,
     ]
 
 
@@ -71,16 +87,18 @@ def _assert_each_episode_once(gym_dir: Path, run_id: str, expected: int) -> None
 @pytest.mark.slow
 def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(fake_config) -> None:
     config = fake_config.model_copy(update={"episodes": 6, "max_turns": 2})
-    proc = subprocess.Popen(_gym(config), env=_env("0.4"), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        _gym(config), env=_env("0.4"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         run_id = _wait_for_complete(config.gym_dir, at_least=2)
     finally:
         proc.send_signal(signal.SIGKILL)  # no chance to record anything
         proc.wait()
     assert _complete(config.gym_dir)[1] < 6, "the run finished before it could be killed"
-    resumed = subprocess.run(_gym(config, "--resume", run_id), env=_env("0"),
-                             capture_output=True, text=True, timeout=120)
+    resumed = subprocess.run(
+        _gym(config, "--resume", run_id), env=_env("0"), capture_output=True, text=True, timeout=120
+    )
     assert resumed.returncode == 0, resumed.stderr
     _assert_each_episode_once(config.gym_dir, run_id, expected=6)
 
@@ -88,8 +106,14 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(fake_config) -
 @pytest.mark.slow
 def test_ctrl_c_records_the_interruption_and_resume_completes(fake_config) -> None:
     config = fake_config.model_copy(update={"episodes": 4, "max_turns": 2, "parallel": 1})
-    proc = subprocess.Popen(_gym(config), env=_env("0.4"), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
+    proc = subprocess.Popen(
+        _gym(config),
+        env=_env("0.4"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
+    )
     run_id = _wait_for_complete(config.gym_dir, at_least=1)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=30)
@@ -99,7 +123,8 @@ def test_ctrl_c_records_the_interruption_and_resume_completes(fake_config) -> No
         assert ledger.run(run_id).status == RunStatus.INTERRUPTED
         statuses = Counter(e.status for e in ledger.episodes(run_id))
         assert statuses[EpisodeStatus.INTERRUPTED] >= 1 and not statuses[EpisodeStatus.STARTED]
-    resumed = subprocess.run(_gym(config, "--resume", run_id), env=_env("0"),
-                             capture_output=True, text=True, timeout=120)
+    resumed = subprocess.run(
+        _gym(config, "--resume", run_id), env=_env("0"), capture_output=True, text=True, timeout=120
+    )
     assert resumed.returncode == 0, resumed.stderr
     _assert_each_episode_once(config.gym_dir, run_id, expected=4)

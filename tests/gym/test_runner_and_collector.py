@@ -25,8 +25,14 @@ def _call(tmp_path: Path, timeout_s: float = 30) -> SwarmCall:
     spec.write_text("say hello\n\nPROJECT SPEC:\nA greeting CLI.")
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
-    return SwarmCall(spec_file=spec, workdir=work, fleet="sim:competent", knobs=("a.b=1",),
-                     timeout_s=timeout_s, swarm_cmd=f"{sys.executable} {FAKE}")
+    return SwarmCall(
+        spec_file=spec,
+        workdir=work,
+        fleet="sim:competent",
+        knobs=("a.b=1",),
+        timeout_s=timeout_s,
+        swarm_cmd=f"{sys.executable} {FAKE}",
+    )
 
 
 def test_argv_follows_contract_two(tmp_path: Path) -> None:
@@ -143,8 +149,17 @@ async def test_earlier_files_are_not_this_turns_litter(tmp_path, monkeypatch, gr
     existing = set(produced_tree(call.workdir))
     evidence = collect(await run_swarm(call), call.workdir)
     assert evidence.planned == {"greet/__init__.py", "greet/__main__.py"}
-    graded = await grade_turn(call.workdir, load_task(greet_catalog / "greet"), 1, evidence,
-                              judge_url=None, existing=existing)
-    litter = {f.file for f in graded.grade.dimensions["diagnostics"].findings
-              if f.code == "scratch_litter"}
+    graded = await grade_turn(
+        call.workdir,
+        load_task(greet_catalog / "greet"),
+        1,
+        evidence,
+        judge_url=None,
+        existing=existing,
+    )
+    litter = {
+        f.file
+        for f in graded.grade.dimensions["diagnostics"].findings
+        if f.code == "scratch_litter"
+    }
     assert litter == {"helper.py"}

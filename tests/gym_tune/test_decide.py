@@ -27,8 +27,9 @@ def ledger(tmp_path):
 
 def _guard(dim: str, base: list[float], cand: list[float], *, p_adj: float = 1.0):
     passes = mcnemar_exact([b >= 1 for b in base], [c >= 1 for c in cand])
-    change = DimensionChange(dim, len(base), passes, paired_bootstrap(base, cand),
-                             p_pass_adj=p_adj, p_score_adj=p_adj)
+    change = DimensionChange(
+        dim, len(base), passes, paired_bootstrap(base, cand), p_pass_adj=p_adj, p_score_adj=p_adj
+    )
     return change
 
 
@@ -137,8 +138,9 @@ def test_statistics_record_the_tests_the_decision_rests_on(ledger):
 def test_a_few_consistent_score_gains_are_not_called_significant(ledger):
     # three pairs, all better by different amounts: a bare percentile bootstrap says p = 0
     a = write_arm(ledger, [Ep("t", s, False, {"checks": 0.1}) for s in (1, 2, 3)])
-    b = write_arm(ledger, [Ep("t", s, False, {"checks": x}) for s, x in
-                           ((1, 0.4), (2, 0.6), (3, 0.9))])
+    b = write_arm(
+        ledger, [Ep("t", s, False, {"checks": x}) for s, x in ((1, 0.4), (2, 0.6), (3, 0.9))]
+    )
     result = compare_arms(ledger, a, b)
     score = result.endpoints[1]
     assert score.delta > 0 and score.p_value == pytest.approx(0.25)  # 2 * 0.5**3
@@ -146,7 +148,8 @@ def test_a_few_consistent_score_gains_are_not_called_significant(ledger):
 
 
 def test_a_few_consistent_score_losses_on_a_dimension_do_not_reject(ledger):
-    a = write_arm(ledger, [Ep("t", s, False, {"diagnostics": x}) for s, x in
-                           ((1, 0.9), (2, 0.7), (3, 0.5))])
+    a = write_arm(
+        ledger, [Ep("t", s, False, {"diagnostics": x}) for s, x in ((1, 0.9), (2, 0.7), (3, 0.5))]
+    )
     b = write_arm(ledger, [Ep("t", s, False, {"diagnostics": 0.1}) for s in (1, 2, 3)])
     assert decide(compare_arms(ledger, a, b)).outcome == INCONCLUSIVE

@@ -34,15 +34,22 @@ def test_numeric_domain_is_the_narrower_tune_bounds_when_declared():
     assert (bar.low, bar.high) == all_knobs()["judge.confidence_bar"].tune_bounds
 
 
-@pytest.mark.parametrize(("knob", "value", "why"), [
-    ("gates.timeout_s", "60", "outside the tweaker's scope"),      # not tunable
-    ("mcp.servers", "x=rm -rf /", "outside the tweaker's scope"),  # tunable free text
-    ("no.such_knob", "1", "outside the tweaker's scope"),
-    ("judge.confidence_bar", "0.5", "outside its tuning domain"),  # valid, but not in tune_bounds
-    ("worker.turn_cap", "9999", r"outside \[1, 500\]"),             # outside the registry bounds
-    ("scheduler.policy", "random", "not one of"),
-    ("worker.turn_cap", "many", "wants int"),
-])
+@pytest.mark.parametrize(
+    ("knob", "value", "why"),
+    [
+        ("gates.timeout_s", "60", "outside the tweaker's scope"),  # not tunable
+        ("mcp.servers", "x=rm -rf /", "outside the tweaker's scope"),  # tunable free text
+        ("no.such_knob", "1", "outside the tweaker's scope"),
+        (
+            "judge.confidence_bar",
+            "0.5",
+            "outside its tuning domain",
+        ),  # valid, but not in tune_bounds
+        ("worker.turn_cap", "9999", r"outside \[1, 500\]"),  # outside the registry bounds
+        ("scheduler.policy", "random", "not one of"),
+        ("worker.turn_cap", "many", "wants int"),
+    ],
+)
 def test_a_proposal_outside_scope_is_refused(knob, value, why):
     with pytest.raises(ScopeError, match=why):
         check_delta(tunable_space(), {}, knob, value)
@@ -65,7 +72,9 @@ def test_candidates_outside_the_space_are_refused_by_name():
     with pytest.raises(ScopeError, match="'nope' is an unknown knob"):
         tunable_space(["nope"])
     assert list(tunable_space(["scheduler.policy", "gates.review"])) == [
-        "scheduler.policy", "gates.review"]
+        "scheduler.policy",
+        "gates.review",
+    ]
 
 
 def test_every_fallback_alternative_passes_the_scope_guard():
@@ -83,7 +92,10 @@ def test_brain_proposal_in_scope_is_used_with_its_rationale():
     chosen = choose(answer, space, {}, set())
     assert chosen is not None
     assert (chosen.source, chosen.delta.arg(), chosen.rationale) == (
-        "brain", "gates.review=false", "reviews are slow")
+        "brain",
+        "gates.review=false",
+        "reviews are slow",
+    )
 
 
 def test_brain_proposal_out_of_scope_falls_back_and_says_why():
@@ -110,8 +122,13 @@ def test_fallback_walks_every_alternative_once_then_stops():
     while (delta := fallback(space, {}, tried)) is not None:
         tried.add((delta.knob, delta.value))
         seen.append(delta.arg())
-    assert seen == ["gates.review=false", "judge.intervention_cap=1", "judge.intervention_cap=4",
-                    "judge.intervention_cap=0", "scheduler.policy=fanout"]
+    assert seen == [
+        "gates.review=false",
+        "judge.intervention_cap=1",
+        "judge.intervention_cap=4",
+        "judge.intervention_cap=0",
+        "scheduler.policy=fanout",
+    ]
 
 
 def test_the_sim_brain_filler_is_refused_and_replaced_by_the_fallback():
@@ -143,8 +160,11 @@ def test_model_text_is_cleaned_before_it_reaches_a_terminal_or_the_ledger():
     hostile = KnobProposal(knob="\x1b[2Jgates.\nreview", value="x", rationale="")
     chosen = choose(hostile, space, {}, set())
     assert chosen is not None and "\x1b" not in chosen.refused and "\n" not in chosen.refused
-    kind = KnobProposal(knob="scheduler.policy", value="fanout",
-                        rationale="\x1b]0;owned\x07 fewer\nstalls " + "x" * 500)
+    kind = KnobProposal(
+        knob="scheduler.policy",
+        value="fanout",
+        rationale="\x1b]0;owned\x07 fewer\nstalls " + "x" * 500,
+    )
     chosen = choose(kind, space, {}, set())
     assert chosen is not None and chosen.rationale.startswith("]0;owned fewer stalls")
     assert len(chosen.rationale) <= 301

@@ -27,10 +27,25 @@ def test_gym_tune_runs_a_paired_experiment_and_records_it(tmp_path):
     gym_dir = tmp_path / ".gym"
     _smoke_catalog(tmp_path)
     proc = subprocess.run(
-        [sys.executable, "-c", "from gym.cli import main; main()", "tune", "--suite", "smoke",
-         "--knob-candidates", "gates.review", "--experiments", "1", "--no-judge",
-         "--gym-dir", str(gym_dir)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-c",
+            "from gym.cli import main; main()",
+            "tune",
+            "--suite",
+            "smoke",
+            "--knob-candidates",
+            "gates.review",
+            "--experiments",
+            "1",
+            "--no-judge",
+            "--gym-dir",
+            str(gym_dir),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "experiment #1: gates.review=false (was True), proposed by fallback" in proc.stdout

@@ -32,8 +32,9 @@ class Arms:
         self.calls.append(list(config.knobs))
         passes = [True] * len(BASELINE) if self.helps in config.knobs else BASELINE
         with Ledger.open(config.gym_dir) as ledger:
-            return write_arm(ledger, episodes(passes), knobs=dict(k.split("=") for k in
-                                                                  config.knobs))
+            return write_arm(
+                ledger, episodes(passes), knobs=dict(k.split("=") for k in config.knobs)
+            )
 
 
 @pytest.fixture
@@ -45,8 +46,12 @@ def base(tmp_path):
 def test_an_effective_change_is_adopted_and_the_next_arm_builds_on_it(base):
     arms = Arms()
     seen = []
-    result = tune(base, TuneOptions(candidates=["gates.review", "scheduler.policy"]),
-                  run_arm=arms, on_experiment=seen.append)
+    result = tune(
+        base,
+        TuneOptions(candidates=["gates.review", "scheduler.policy"]),
+        run_arm=arms,
+        on_experiment=seen.append,
+    )
     # A, then B = A + one change; after adoption the next B builds on the adopted set
     assert arms.calls == [
         ["worker.turn_cap=30"],
@@ -132,6 +137,6 @@ def test_the_report_shows_the_experiment_with_its_decision_and_statistics(base, 
     with Ledger.open(base.gym_dir) as ledger:
         build_report(ledger, out)
     html = out.read_text(encoding="utf-8")
-    section = html[html.index("A/B experiments"):]
+    section = html[html.index("A/B experiments") :]
     assert "tune #1: gates.review=false" in section
     assert "<td>adopt</td>" in section and "pass_rate_p_holm" in section

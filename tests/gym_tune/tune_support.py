@@ -33,13 +33,13 @@ def _grade(ep: Ep) -> Grade:
     return Grade(task=ep.task, verdict=verdict, dimensions=dims)
 
 
-def write_arm(ledger: Ledger, episodes: list[Ep], *, knobs: dict | None = None,
-              simulated: bool = True) -> str:
+def write_arm(
+    ledger: Ledger, episodes: list[Ep], *, knobs: dict | None = None, simulated: bool = True
+) -> str:
     """Record one finished run with these episodes; returns its run id."""
     run_id = ledger.start_run(RunRecord(suite="t", simulated=simulated, knobs=knobs or {}))
     for ep in episodes:
-        episode_id = ledger.start_episode(EpisodeRecord(run_id=run_id, task=ep.task,
-                                                        seed=ep.seed))
+        episode_id = ledger.start_episode(EpisodeRecord(run_id=run_id, task=ep.task, seed=ep.seed))
         grade = _grade(ep)
         ledger.record_grade(episode_id, 1, grade)
         ledger.finish_episode(episode_id, EpisodeStatus.FINISHED, grade.verdict)

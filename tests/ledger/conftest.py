@@ -30,7 +30,13 @@ def make_grade():
 def _make_grade(verdict: str = "pass", score: float = 1.0, message: str = "") -> Grade:
     status = Status.PASS if verdict == "pass" else Status.FAIL
     findings = [Finding(code="stub_body", message=message)] if message else []
-    return Grade(task="todo-cli", verdict=Verdict(verdict), dimensions={
-        name: DimensionGrade(score=score, status=status, findings=findings,
-                             source=Source.DETERMINISTIC)
-        for name in DIMENSIONS})
+    return Grade(
+        task="todo-cli",
+        verdict=Verdict(verdict),
+        dimensions={
+            name: DimensionGrade(
+                score=score, status=status, findings=findings, source=Source.DETERMINISTIC
+            )
+            for name in DIMENSIONS
+        },
+    )

@@ -80,8 +80,9 @@ def test_status_changes_are_new_rows_and_the_latest_is_current(ledger, episode):
     ledger.finish_episode(eid, "finished", "pass")
     assert ledger.episode(eid).status == EpisodeStatus.FINISHED
     assert ledger.episode(eid).final_verdict.value == "pass"
-    rows = ledger.query("SELECT status FROM episode_status WHERE episode_id = ? ORDER BY id",
-                        (eid,))
+    rows = ledger.query(
+        "SELECT status FROM episode_status WHERE episode_id = ? ORDER BY id", (eid,)
+    )
     assert [r["status"] for r in rows] == ["started", "finished"]
     ledger.finish_run(run_id, "finished")
     assert ledger.run(run_id).status.value == "finished"

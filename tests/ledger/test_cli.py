@@ -100,12 +100,24 @@ def test_export_csv_json_and_parquet_hold_one_row_per_grade(gym_dir, tmp_path):
     assert len(lines) == 1 + 6 * 7
     assert "dimension" in lines[0] and "simulated" in lines[0]
     out = tmp_path / "g.json"
-    assert _run("ledger", "export", "--format", "json", "--out", out,
-                "--gym-dir", gym_dir).exit_code == 0
+    assert (
+        _run("ledger", "export", "--format", "json", "--out", out, "--gym-dir", gym_dir).exit_code
+        == 0
+    )
     assert len(json.loads(out.read_text())) == 42
     out = tmp_path / "e.parquet"
-    result = _run("ledger", "export", "--format", "parquet", "--table", "episodes",
-                  "--out", out, "--gym-dir", gym_dir)
+    result = _run(
+        "ledger",
+        "export",
+        "--format",
+        "parquet",
+        "--table",
+        "episodes",
+        "--out",
+        out,
+        "--gym-dir",
+        gym_dir,
+    )
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out)
     assert len(frame) == 6 and set(frame.final_verdict) == {"pass", "fail"}
@@ -122,7 +134,7 @@ def test_damaged_pages_inside_a_real_ledger_are_one_line_and_exit_2(gym_dir):
     Ledger.open(gym_dir).close()  # last connection closed: WAL checkpointed into the file
     data = bytearray(db.read_bytes())
     for offset in range(8192, len(data) - 4096, 4096):  # keep the header, ruin the pages
-        data[offset + 100:offset + 600] = b"\xff" * 500
+        data[offset + 100 : offset + 600] = b"\xff" * 500
     db.write_bytes(bytes(data))
     for command in (("ledger", "show"), ("report",), ("ledger", "export")):
         result = _run(*command, "--gym-dir", gym_dir)

@@ -48,8 +48,14 @@ def _count(ledger: Ledger, table: str) -> int:
 def test_two_processes_writing_at_once_lose_no_row(tmp_path):
     gym_dir, per_process = tmp_path / ".gym", 60
     Ledger.open(gym_dir).close()
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(gym_dir), str(per_process)],
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(gym_dir), str(per_process)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for proc in procs:
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
@@ -81,8 +87,9 @@ def test_threads_sharing_one_ledger_lose_no_row(ledger, make_grade):
 
 def test_a_crash_mid_episode_leaves_it_started_never_complete(tmp_path):
     gym_dir = tmp_path / ".gym"
-    proc = subprocess.run([sys.executable, "-c", CRASHER, str(gym_dir)], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASHER, str(gym_dir)], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == -9, proc.stderr
     with Ledger.open(gym_dir) as ledger:
         [run] = ledger.runs()

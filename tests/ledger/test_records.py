@@ -17,10 +17,15 @@ from ledger import (
 
 def test_run_keeps_fleet_brain_knobs_seed_suite_and_simulated_flag(ledger):
     record = RunRecord(
-        suite="nightly", simulated=True, code_version="abc123", seed=7,
+        suite="nightly",
+        simulated=True,
+        code_version="abc123",
+        seed=7,
         brain=NodeRecord(name="brain", url="sim:competent", simulated=True),
-        fleet=[NodeRecord(name="a", url="http://127.0.0.1:1234/v1", model="qwen-7b", weight=2),
-               NodeRecord(name="b", url="sim:lazy?seed=3", model="sim", simulated=True)],
+        fleet=[
+            NodeRecord(name="a", url="http://127.0.0.1:1234/v1", model="qwen-7b", weight=2),
+            NodeRecord(name="b", url="sim:lazy?seed=3", model="sim", simulated=True),
+        ],
         knobs={"scheduler.policy": "critical_path", "worker.turn_cap": 30},
         config={"episodes": 3},
     )
@@ -76,15 +81,18 @@ def test_episode_of_an_unknown_run_is_refused(ledger):
 
 def test_experiment_correction_replaces_what_it_supersedes(ledger):
     first = ledger.record_experiment(ExperimentRecord(name="ab", decision="adopt"))
-    ledger.record_experiment(ExperimentRecord(name="ab", decision="reject: leak"),
-                             supersedes=first)
+    ledger.record_experiment(ExperimentRecord(name="ab", decision="reject: leak"), supersedes=first)
     assert [e.decision for e in ledger.experiments()] == ["reject: leak"]
 
 
 def test_a_run_with_any_simulated_node_is_labelled_simulated(ledger):
-    record = RunRecord(simulated=False, fleet=[
-        NodeRecord(name="a", url="http://127.0.0.1:1234/v1"),
-        NodeRecord(name="b", url="sim:lazy?seed=1")])
+    record = RunRecord(
+        simulated=False,
+        fleet=[
+            NodeRecord(name="a", url="http://127.0.0.1:1234/v1"),
+            NodeRecord(name="b", url="sim:lazy?seed=1"),
+        ],
+    )
     assert record.fleet[1].simulated and record.simulated
     brain_only = RunRecord(simulated=False, brain=NodeRecord(name="brain", url="sim:competent"))
     assert brain_only.simulated

@@ -21,7 +21,8 @@ def _episode_with_tree(ledger, make_grade, tree: Path | None, *, turns: int = 1)
         ledger.record_turn(TurnRecord(episode_id=eid, turn=turn, swarm_status="done"))
         grade = make_grade("fail", 0.1)
         grade.dimensions["requirements"] = DimensionGrade(
-            score=0.0, status=Status.FAIL, source=Source.JUDGE)
+            score=0.0, status=Status.FAIL, source=Source.JUDGE
+        )
         ledger.record_grade(eid, turn, grade)
     if tree is not None:
         ledger.store_artifact(eid, tree, "tree")  # the gym stores the final tree, no turn
@@ -44,7 +45,8 @@ def test_regrade_appends_new_grades_and_a_new_episode_verdict(ledger, make_grade
     assert current[(2, "requirements")].status == Status.FAIL
     assert ledger.grade_sets(eid)[-1].verdict.value != "pass"
     assert len(ledger.grades(eid, include_superseded=True)) == 7 * 2 + len(
-        [g for g in current.values() if g.turn == 2])
+        [g for g in current.values() if g.turn == 2]
+    )
     assert ledger.episode(eid).final_verdict == ledger.grade_sets(eid)[-1].verdict
 
 
@@ -52,5 +54,6 @@ def test_regrade_skips_episodes_whose_task_cannot_be_found(ledger, make_grade, t
     run_id, eid = _episode_with_tree(ledger, make_grade, None)
     summary = regrade_run(ledger, run_id, catalog_dir=tmp_path)
     assert summary.regraded == 0
-    assert summary.skipped == [f"{eid}: task 'expr-calc' is neither stored with the episode "
-                               f"nor in the catalog {tmp_path}"]
+    assert summary.skipped == [
+        f"{eid}: task 'expr-calc' is neither stored with the episode nor in the catalog {tmp_path}"
+    ]

@@ -21,28 +21,77 @@ EXPECTED_TABLES = {
     "run_status": ["id", "run_id", "status", "at"],
     "episodes": ["id", "run_id", "started_at", "task", "archetype", "persona", "seed", "record"],
     "episode_status": ["id", "episode_id", "status", "final_verdict", "at"],
-    "turns": ["id", "episode_id", "turn", "move", "swarm_status", "exit_code", "elapsed_ms",
-              "record", "recorded_at", "supersedes"],
-    "grade_sets": ["id", "episode_id", "turn", "task", "stage", "verdict", "tampered",
-                   "isolation", "grader", "recorded_at", "supersedes"],
-    "grades": ["id", "grade_set", "episode_id", "turn", "dimension", "score", "status", "source",
-               "findings"],
+    "turns": [
+        "id",
+        "episode_id",
+        "turn",
+        "move",
+        "swarm_status",
+        "exit_code",
+        "elapsed_ms",
+        "record",
+        "recorded_at",
+        "supersedes",
+    ],
+    "grade_sets": [
+        "id",
+        "episode_id",
+        "turn",
+        "task",
+        "stage",
+        "verdict",
+        "tampered",
+        "isolation",
+        "grader",
+        "recorded_at",
+        "supersedes",
+    ],
+    "grades": [
+        "id",
+        "grade_set",
+        "episode_id",
+        "turn",
+        "dimension",
+        "score",
+        "status",
+        "source",
+        "findings",
+    ],
     "artifacts": ["id", "episode_id", "turn", "kind", "path", "sha256", "size", "recorded_at"],
-    "experiments": ["id", "name", "recorded_at", "decision", "simulated", "record",
-                    "supersedes"],
+    "experiments": ["id", "name", "recorded_at", "decision", "simulated", "record", "supersedes"],
 }
-EXPECTED_VIEWS = {"current_run_status", "current_episode_status", "current_turns",
-                  "current_grade_sets", "current_grades", "current_experiments"}
-EXPECTED_INDEXES = {"run_status_run", "episodes_run", "episode_status_episode", "turns_episode",
-                    "turns_supersedes", "grade_sets_episode", "grade_sets_supersedes",
-                    "grades_set", "grades_episode", "artifacts_episode",
-                    "experiments_supersedes"}
+EXPECTED_VIEWS = {
+    "current_run_status",
+    "current_episode_status",
+    "current_turns",
+    "current_grade_sets",
+    "current_grades",
+    "current_experiments",
+}
+EXPECTED_INDEXES = {
+    "run_status_run",
+    "episodes_run",
+    "episode_status_episode",
+    "turns_episode",
+    "turns_supersedes",
+    "grade_sets_episode",
+    "grade_sets_supersedes",
+    "grades_set",
+    "grades_episode",
+    "artifacts_episode",
+    "experiments_supersedes",
+}
 
 
 def _objects(path, kind):
     with sqlite3.connect(path) as conn:
-        return {r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'", (kind,))}
+        return {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'",
+                (kind,),
+            )
+        }
 
 
 def test_blank_database_migrates_to_the_exact_schema(tmp_path):
@@ -57,10 +106,14 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path):
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert _objects(db, "view") == EXPECTED_VIEWS
     assert _objects(db, "index") == EXPECTED_INDEXES
-    assert _objects(db, "trigger") == {f"{t}_no_{v}" for t in EXPECTED_TABLES
-                                       for v in ("update", "delete")}
-    assert applied == [m.name for m in MIGRATIONS] == ["001_tables", "002_append_only",
-                                                       "003_current_views", "004_indexes"]
+    assert _objects(db, "trigger") == {
+        f"{t}_no_{v}" for t in EXPECTED_TABLES for v in ("update", "delete")
+    }
+    assert (
+        applied
+        == [m.name for m in MIGRATIONS]
+        == ["001_tables", "002_append_only", "003_current_views", "004_indexes"]
+    )
     assert version == SCHEMA_VERSION == 4
     assert mode == "wal"
 
@@ -92,8 +145,10 @@ def test_ledger_from_a_newer_schema_is_refused_with_both_versions(tmp_path):
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
     with pytest.raises(LedgerVersionError) as err:
         Ledger.open(tmp_path)
-    assert str(err.value) == (f"ledger schema version {SCHEMA_VERSION + 3} is newer than this "
-                              f"gym's version {SCHEMA_VERSION}; upgrade swarm-gym to read it")
+    assert str(err.value) == (
+        f"ledger schema version {SCHEMA_VERSION + 3} is newer than this "
+        f"gym's version {SCHEMA_VERSION}; upgrade swarm-gym to read it"
+    )
 
 
 def test_corrupt_file_is_refused_in_one_line(tmp_path):

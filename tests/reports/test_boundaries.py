@@ -10,10 +10,13 @@ import pytest
 
 @pytest.mark.parametrize("package", ["ledger", "reports"])
 def test_package_imports_neither_gym_nor_swarm(package):
-    code = (f"import sys, {package}; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'gym', 'swarm'}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        f"import sys, {package}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'gym', 'swarm'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"
 
 

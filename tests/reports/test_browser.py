@@ -33,17 +33,27 @@ STATE_JS = """JSON.stringify({
     pwned: typeof window.__pwned,
     injectedShown: document.body.textContent.includes(INJECTED),
 })"""
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--remote-debugging-pipe"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-pipe",
+]
 
 
 def _chromium() -> str:
     for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
         if candidate and Path(candidate).is_file():
             return candidate
-    pytest.skip("Debian's chromium is not installed (apt-get install -y chromium); "
-                "the report browser test needs it")
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install -y chromium); "
+        "the report browser test needs it"
+    )
 
 
 class DevTools:
@@ -59,8 +69,12 @@ class DevTools:
             os.dup2(b, 4)
 
         self.proc = subprocess.Popen(
-            [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"], preexec_fn=wire_fds,
-            close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            preexec_fn=wire_fds,
+            close_fds=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self._next_id, self.events, self._replies = 0, [], {}
@@ -75,8 +89,13 @@ class DevTools:
             for raw in messages:
                 self._inbox.put(json.loads(raw))
 
-    def call(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = 30.0) -> dict:
+    def call(
+        self,
+        method: str,
+        params: dict | None = None,
+        session: str | None = None,
+        timeout: float = 30.0,
+    ) -> dict:
         self._next_id += 1
         message = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
@@ -103,8 +122,9 @@ class DevTools:
             self.events.append(message)
 
     def evaluate(self, session: str, expression: str):
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True},
-                           session)
+        result = self.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session
+        )
         return result["result"].get("value")
 
     def close(self) -> None:
@@ -140,10 +160,22 @@ def report_file(tmp_path):
     from ledger import Ledger
 
     with Ledger.open(tmp_path / ".gym") as ledger:
-        fill(ledger, SyntheticPlan(
-            configs=[SyntheticConfig("qwen-7b", 0.5), SyntheticConfig("qwen-32b", 0.9),
-                     SyntheticConfig("sim-model", 0.7, simulated=True)],
-            runs_per_config=2, tasks=3, seeds=2, turns=2, events=True, injected=INJECTED))
+        fill(
+            ledger,
+            SyntheticPlan(
+                configs=[
+                    SyntheticConfig("qwen-7b", 0.5),
+                    SyntheticConfig("qwen-32b", 0.9),
+                    SyntheticConfig("sim-model", 0.7, simulated=True),
+                ],
+                runs_per_config=2,
+                tasks=3,
+                seeds=2,
+                turns=2,
+                events=True,
+                injected=INJECTED,
+            ),
+        )
         summary = build_report(ledger, tmp_path / ".gym" / "report.html")
     assert summary.figures >= 9
     return summary
@@ -153,8 +185,9 @@ def test_report_renders_in_headless_chromium(report_file, tmp_path):
     browser = DevTools(_chromium(), tmp_path / "profile")
     try:
         target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = browser.call("Target.attachToTarget",
-                               {"targetId": target, "flatten": True})["sessionId"]
+        session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         for domain in ("Runtime", "Log", "Page"):
             browser.call(f"{domain}.enable", session=session)
         browser.call("Page.navigate", {"url": report_file.path.resolve().as_uri()}, session)
@@ -163,7 +196,8 @@ def test_report_renders_in_headless_chromium(report_file, tmp_path):
         while rendered is None and time.monotonic() < deadline:
             time.sleep(0.2)
             rendered = browser.evaluate(
-                session, "document.body && document.body.getAttribute('data-figures-rendered')")
+                session, "document.body && document.body.getAttribute('data-figures-rendered')"
+            )
         state = browser.evaluate(session, STATE_JS.replace("INJECTED", json.dumps(INJECTED)))
         time.sleep(0.5)  # let late console messages arrive
         browser.call("Runtime.evaluate", {"expression": "1"}, session)

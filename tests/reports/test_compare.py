@@ -90,9 +90,22 @@ def test_inconclusive_dimensions_drop_out_of_their_pairs(ledger, run_with):
     cand = run_with(ledger, ALL_PASS)
     episode = ledger.episodes(cand)[0]
     ledger.record_turn(TurnRecord(episode_id=episode.id, turn=1, swarm_status="done"))
-    ledger.record_grade(episode.id, 1, Grade(task="task-0", verdict=Verdict.PASS, dimensions={
-        d: DimensionGrade(score=0.0, status=Status.INCONCLUSIVE if d == "cluster" else Status.PASS,
-                          source=Source.DETERMINISTIC) for d in DIMENSIONS}))
+    ledger.record_grade(
+        episode.id,
+        1,
+        Grade(
+            task="task-0",
+            verdict=Verdict.PASS,
+            dimensions={
+                d: DimensionGrade(
+                    score=0.0,
+                    status=Status.INCONCLUSIVE if d == "cluster" else Status.PASS,
+                    source=Source.DETERMINISTIC,
+                )
+                for d in DIMENSIONS
+            },
+        ),
+    )
     result = compare_runs(load(ledger), base, cand)
     cluster = next(c for c in result.changes if c.dimension == "cluster")
     assert cluster.n_pairs == 11

@@ -16,8 +16,9 @@ def test_regress_reruns_the_suite_with_the_baseline_seeds_and_compares(tmp_path)
 
     gym_dir = tmp_path / ".gym"
     baseline = run_gym(GymConfig(suite="smoke", max_turns=1, gym_dir=gym_dir))
-    result = CliRunner().invoke(app, ["regress", "--suite", "smoke", "--baseline", baseline,
-                                      "--gym-dir", str(gym_dir)])
+    result = CliRunner().invoke(
+        app, ["regress", "--suite", "smoke", "--baseline", baseline, "--gym-dir", str(gym_dir)]
+    )
     assert result.exit_code in (0, 1), result.output
     with Ledger.open(gym_dir) as ledger:
         runs = ledger.runs(suite="smoke")

@@ -17,10 +17,22 @@ INJECTED = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwne
 @pytest.fixture
 def mixed(ledger):
     """Two real configurations and one simulated, with event logs and a hostile finding."""
-    fill(ledger, SyntheticPlan(
-        configs=[SyntheticConfig("qwen-7b", 0.4), SyntheticConfig("qwen-32b", 0.9),
-                 SyntheticConfig("sim-model", 0.7, simulated=True)],
-        runs_per_config=2, tasks=4, seeds=2, turns=2, events=True, injected=INJECTED))
+    fill(
+        ledger,
+        SyntheticPlan(
+            configs=[
+                SyntheticConfig("qwen-7b", 0.4),
+                SyntheticConfig("qwen-32b", 0.9),
+                SyntheticConfig("sim-model", 0.7, simulated=True),
+            ],
+            runs_per_config=2,
+            tasks=4,
+            seeds=2,
+            turns=2,
+            events=True,
+            injected=INJECTED,
+        ),
+    )
     return ledger
 
 
@@ -114,8 +126,9 @@ def test_honesty_card_counts_false_greens(ledger, run_with, tmp_path):
 def test_a_tampered_event_log_is_reported_not_drawn(mixed, tmp_path):
     ref = mixed.artifacts(mixed.episodes(mixed.runs()[-1].id)[-1].id, kind="events")[-1]
     (mixed.gym_dir / ref.path).write_text("{}\n")
-    html = build_report(mixed, tmp_path / "r.html", timeline=f"{ref.episode_id}:{ref.turn}")\
-        .path.read_text()
+    html = build_report(
+        mixed, tmp_path / "r.html", timeline=f"{ref.episode_id}:{ref.turn}"
+    ).path.read_text()
     assert "does not match its sha256" in html
     assert 'data-target="timeline-gantt"' not in html
 
@@ -144,9 +157,15 @@ def test_experiments_show_in_their_own_partition_with_arm_pass_rates(ledger, run
 
     a = run_with(ledger, [True, True, False, True], knobs={"worker.turn_cap": 20})
     b = run_with(ledger, [True, False, False, False], knobs={"worker.turn_cap": 40})
-    ledger.record_experiment(ExperimentRecord(
-        name="turn-cap", arms={"A": a, "B": b}, knob_deltas={"worker.turn_cap": 40},
-        decision="reject <b>B</b>", statistics={"mcnemar_p": 0.25}))
+    ledger.record_experiment(
+        ExperimentRecord(
+            name="turn-cap",
+            arms={"A": a, "B": b},
+            knob_deltas={"worker.turn_cap": 40},
+            decision="reject <b>B</b>",
+            statistics={"mcnemar_p": 0.25},
+        )
+    )
     ledger.record_experiment(ExperimentRecord(name="sim-only", simulated=True))
     sections = _parse(build_report(ledger, tmp_path / "r.html").path.read_text()).text
     assert "turn-cap" in sections["real"] and "sim-only" not in sections["real"]

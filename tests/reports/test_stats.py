@@ -16,13 +16,16 @@ from reports import (
 from reports._stats import min_discordant_for_significance
 
 
-@pytest.mark.parametrize(("k", "n", "low", "high"), [
-    (81, 263, 0.2553, 0.3662),  # Newcombe (1998), Stat Med 17:857, example (a), method 3
-    (15, 148, 0.0624, 0.1605),  # Newcombe (1998), example (b)
-    (0, 20, 0.0, 0.1611),  # Newcombe (1998), example (c): 0/20
-    (1, 29, 0.0061, 0.1718),  # Newcombe (1998), example (d)
-    (5, 10, 0.2366, 0.7634),  # symmetric about one half
-])
+@pytest.mark.parametrize(
+    ("k", "n", "low", "high"),
+    [
+        (81, 263, 0.2553, 0.3662),  # Newcombe (1998), Stat Med 17:857, example (a), method 3
+        (15, 148, 0.0624, 0.1605),  # Newcombe (1998), example (b)
+        (0, 20, 0.0, 0.1611),  # Newcombe (1998), example (c): 0/20
+        (1, 29, 0.0061, 0.1718),  # Newcombe (1998), example (d)
+        (5, 10, 0.2366, 0.7634),  # symmetric about one half
+    ],
+)
 def test_wilson_interval_matches_published_bounds(k, n, low, high):
     iv = wilson(k, n)
     assert iv.low == pytest.approx(low, abs=1e-4)
@@ -51,13 +54,16 @@ def test_pass_hat_k_ignores_tasks_tried_fewer_than_k_times():
     assert pass_hat_k([(1, 1)], 2) is None
 
 
-@pytest.mark.parametrize(("regressed", "improved", "p"), [
-    (6, 0, 0.03125),  # 2 * 0.5**6
-    (5, 0, 0.0625),
-    (10, 2, 158 / 4096),  # 2 * (C(12,0)+C(12,1)+C(12,2)) / 2**12
-    (5, 5, 1.0),
-    (0, 0, 1.0),
-])
+@pytest.mark.parametrize(
+    ("regressed", "improved", "p"),
+    [
+        (6, 0, 0.03125),  # 2 * 0.5**6
+        (5, 0, 0.0625),
+        (10, 2, 158 / 4096),  # 2 * (C(12,0)+C(12,1)+C(12,2)) / 2**12
+        (5, 5, 1.0),
+        (0, 0, 1.0),
+    ],
+)
 def test_exact_mcnemar_p_values(regressed, improved, p):
     concordant = 7
     base = [True] * regressed + [False] * improved + [True] * concordant

@@ -40,8 +40,9 @@ def fleet(*specs: tuple[Any, ...]) -> list[Device]:
     for name, weight, *rest in specs:
         speed = rest[0] if rest else 1.0
         model = rest[1] if len(rest) > 1 else f"model-{name}"
-        devices.append(Device(name=name, url=f"sim:{name}", model=model, weight=weight,
-                              speed=speed))
+        devices.append(
+            Device(name=name, url=f"sim:{name}", model=model, weight=weight, speed=speed)
+        )
     return devices
 
 
@@ -81,11 +82,25 @@ class FakeDispatcher:
         return [c.device.name for c in self.calls_for(task_id)]
 
 
-def make_scheduler(dag, devices, dispatcher, *, knobs: dict[str, Any] | None = None,
-                   workdir: Path | None = None, events: EventLog | None = None,
-                   **kwargs: Any) -> Scheduler:
-    return Scheduler(dag, devices, dispatcher, events=events or EventLog(None, "test-run"),
-                     knobs=Knobs(knobs or {}), workdir=workdir, **kwargs)
+def make_scheduler(
+    dag,
+    devices,
+    dispatcher,
+    *,
+    knobs: dict[str, Any] | None = None,
+    workdir: Path | None = None,
+    events: EventLog | None = None,
+    **kwargs: Any,
+) -> Scheduler:
+    return Scheduler(
+        dag,
+        devices,
+        dispatcher,
+        events=events or EventLog(None, "test-run"),
+        knobs=Knobs(knobs or {}),
+        workdir=workdir,
+        **kwargs,
+    )
 
 
 def events_named(log: EventLog, name: str) -> list[dict[str, Any]]:

@@ -28,8 +28,11 @@ def test_every_event_is_on_disk_as_soon_as_it_is_emitted(tmp_path):
     log.emit("run_started", pool=[{"name": "n1"}])
     lines = event_log_path(tmp_path, "r1").read_text().splitlines()  # file still open
     record = json.loads(lines[0])
-    assert {k: record[k] for k in ("seq", "run_id", "event")} == \
-        {"seq": 1, "run_id": "r1", "event": "run_started"}
+    assert {k: record[k] for k in ("seq", "run_id", "event")} == {
+        "seq": 1,
+        "run_id": "r1",
+        "event": "run_started",
+    }
     assert record["ts"].endswith("Z")
     log.close()
 
@@ -47,6 +50,7 @@ def test_a_missing_log_is_one_clear_error(tmp_path):
 
 def _eventful_run(tmp_path):
     """A run with a transient retry, a content retry, a judge restart, a cascade and salvage."""
+
     async def over_read_then_ok(assignment, events):
         events.emit("tool_call", name="read_file")
         if assignment.attempt == 1:
@@ -69,13 +73,18 @@ def _eventful_run(tmp_path):
         "c": [loops],
         "d": [fail(ErrorClass.FATAL, "unknown model")],
     }
-    dag = plan({"id": "a", "owned_files": ["a.py"]}, {"id": "b", "owned_files": ["b.py"]},
-               {"id": "c", "owned_files": ["c.py"]}, {"id": "d", "owned_files": ["d.py"]},
-               {"id": "e", "owned_files": ["e.py"], "deps": ["d"]},
-               {"id": "integrate-verify", "deps": ["a", "b", "c", "e"]})
+    dag = plan(
+        {"id": "a", "owned_files": ["a.py"]},
+        {"id": "b", "owned_files": ["b.py"]},
+        {"id": "c", "owned_files": ["c.py"]},
+        {"id": "d", "owned_files": ["d.py"]},
+        {"id": "e", "owned_files": ["e.py"], "deps": ["d"]},
+        {"id": "integrate-verify", "deps": ["a", "b", "c", "e"]},
+    )
     log = EventLog.for_run(tmp_path, "r-eventful")
-    scheduler = make_scheduler(dag, fleet(("n1", 2), ("n2", 1, 0.5)), FakeDispatcher(script),
-                               workdir=tmp_path, events=log)
+    scheduler = make_scheduler(
+        dag, fleet(("n1", 2), ("n2", 1, 0.5)), FakeDispatcher(script), workdir=tmp_path, events=log
+    )
     outcome = run_virtual(scheduler.run())
     log.close()
     return outcome, log
@@ -111,8 +120,13 @@ def test_run_finished_sets_status_gates_usage_and_knobs(tmp_path):
     log = EventLog.for_run(tmp_path, "r2")
     log.emit("run_started", pool=[{"name": "n1"}], knobs={"scheduler.policy": "fanout"})
     log.emit("plan_loaded", tasks=[{"id": "a"}], deps=0, files=[], plan_confidence=0.9)
-    log.emit("run_finished", status="failed", gates={"smoke": {"passed": False}},
-             usage={"prompt_tokens": 100, "completion_tokens": 20}, elapsed_ms=1234.0)
+    log.emit(
+        "run_finished",
+        status="failed",
+        gates={"smoke": {"passed": False}},
+        usage={"prompt_tokens": 100, "completion_tokens": 20},
+        elapsed_ms=1234.0,
+    )
     log.close()
     report = rebuild_report(log.path)
     assert report.status is RunStatus.FAILED and report.status.exit_code == 1
@@ -129,16 +143,31 @@ def test_dispatcher_events_land_in_the_log_stamped_with_the_attempt(tmp_path):
         return OK
 
     log = EventLog.for_run(tmp_path, "r3")
-    run_virtual(make_scheduler(plan({"id": "a", "owned_files": ["a.py"]}), fleet(("n1", 1)),
-                               FakeDispatcher({"a": [work]}), events=log).run())
+    run_virtual(
+        make_scheduler(
+            plan({"id": "a", "owned_files": ["a.py"]}),
+            fleet(("n1", 1)),
+            FakeDispatcher({"a": [work]}),
+            events=log,
+        ).run()
+    )
     log.close()
     records = read_events(log.path)
     names = [r["event"] for r in records]
-    assert names == ["plan_loaded", "task_dispatched", "tool_call", "file_written",
-                     "task_completed"]
+    assert names == [
+        "plan_loaded",
+        "task_dispatched",
+        "tool_call",
+        "file_written",
+        "task_completed",
+    ]
     written = records[3]
-    assert (written["task_id"], written["attempt"], written["epoch"], written["device"]) == \
-        ("a", 1, 1, "n1")
+    assert (written["task_id"], written["attempt"], written["epoch"], written["device"]) == (
+        "a",
+        1,
+        1,
+        "n1",
+    )
     assert [r["seq"] for r in records] == [1, 2, 3, 4, 5]
 
 
@@ -148,9 +177,14 @@ async def test_pause_file_holds_new_dispatches_until_removed(tmp_path):
     pause.touch()
     log = EventLog(None, "r")
     fake = FakeDispatcher()
-    scheduler = make_scheduler(plan("a"), fleet(("n1", 1)), fake, events=log, workdir=tmp_path,
-                               knobs={"scheduler.pause_poll_s": 0.01,
-                                      "scheduler.heartbeat_s": 0.01})
+    scheduler = make_scheduler(
+        plan("a"),
+        fleet(("n1", 1)),
+        fake,
+        events=log,
+        workdir=tmp_path,
+        knobs={"scheduler.pause_poll_s": 0.01, "scheduler.heartbeat_s": 0.01},
+    )
     running = asyncio.create_task(scheduler.run())
     await asyncio.sleep(0.1)
     assert fake.calls == []
@@ -158,15 +192,20 @@ async def test_pause_file_holds_new_dispatches_until_removed(tmp_path):
     pause.unlink()
     outcome = await asyncio.wait_for(running, 2)
     assert outcome.status is RunStatus.DONE
-    assert [r["event"] for r in log.records if r["event"].startswith("run_")] == \
-        ["run_paused", "run_resumed"]
+    assert [r["event"] for r in log.records if r["event"].startswith("run_")] == [
+        "run_paused",
+        "run_resumed",
+    ]
 
 
 def test_a_stuck_run_rebuilds_as_stuck(tmp_path):
     log = EventLog.for_run(tmp_path, "r-stuck")
     fake = FakeDispatcher({"a": [fail(ErrorClass.TRANSIENT, "connection refused")]})
-    outcome = run_virtual(make_scheduler(plan("a"), fleet(("n1", 1)), fake, events=log,
-                                         knobs={"fleet.quarantine_after": 1}).run())
+    outcome = run_virtual(
+        make_scheduler(
+            plan("a"), fleet(("n1", 1)), fake, events=log, knobs={"fleet.quarantine_after": 1}
+        ).run()
+    )
     log.close()
     rebuilt = rebuild_report(log.path)
     assert outcome.status is RunStatus.STUCK and rebuilt.status is RunStatus.STUCK

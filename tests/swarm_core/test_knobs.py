@@ -9,28 +9,40 @@ from swarm import KnobError, Knobs, all_knobs, load_knob_file, parse_knob_args, 
 
 def test_core_knobs_are_registered_with_docs_and_defaults():
     knobs = all_knobs()
-    expected = {"scheduler.policy": "critical_path", "scheduler.tick_s": 15.0,
-                "judge.confidence_bar": 0.85, "judge.min_age_s": 90.0,
-                "judge.over_reading_calls": 16, "judge.intervention_cap": 2}
+    expected = {
+        "scheduler.policy": "critical_path",
+        "scheduler.tick_s": 15.0,
+        "judge.confidence_bar": 0.85,
+        "judge.min_age_s": 90.0,
+        "judge.over_reading_calls": 16,
+        "judge.intervention_cap": 2,
+    }
     assert {name: knobs[name].default for name in expected} == expected
     assert knobs["scheduler.policy"].choices == ("fanout", "critical_path")
     assert all(k.doc for k in knobs.values())
 
 
 def test_knob_args_are_typed_and_checked():
-    values = parse_knob_args(["scheduler.policy=fanout", "judge.min_age_s=30",
-                              "judge.over_reading_calls=8"])
-    assert values == {"scheduler.policy": "fanout", "judge.min_age_s": 30.0,
-                      "judge.over_reading_calls": 8}
+    values = parse_knob_args(
+        ["scheduler.policy=fanout", "judge.min_age_s=30", "judge.over_reading_calls=8"]
+    )
+    assert values == {
+        "scheduler.policy": "fanout",
+        "judge.min_age_s": 30.0,
+        "judge.over_reading_calls": 8,
+    }
 
 
-@pytest.mark.parametrize("arg, message", [
-    ("scheduler.policy=random", "is not one of: fanout, critical_path"),
-    ("judge.confidence_bar=1.5", "outside [0.0, 1.0]"),
-    ("judge.over_reading_calls=many", "wants int, got 'many'"),
-    ("no.such.knob=1", "unknown knob 'no.such.knob'"),
-    ("scheduler.policy", "not of the form name=value"),
-])
+@pytest.mark.parametrize(
+    "arg, message",
+    [
+        ("scheduler.policy=random", "is not one of: fanout, critical_path"),
+        ("judge.confidence_bar=1.5", "outside [0.0, 1.0]"),
+        ("judge.over_reading_calls=many", "wants int, got 'many'"),
+        ("no.such.knob=1", "unknown knob 'no.such.knob'"),
+        ("scheduler.policy", "not of the form name=value"),
+    ],
+)
 def test_bad_knob_values_are_one_line_errors(arg, message):
     with pytest.raises(KnobError, match=message.replace("[", r"\[").replace("]", r"\]")):
         parse_knob_args([arg])
@@ -38,16 +50,23 @@ def test_bad_knob_values_are_one_line_errors(arg, message):
 
 def test_knob_file_then_flags_override_defaults(tmp_path):
     path = tmp_path / "knobs.toml"
-    path.write_text('[judge]\nmin_age_s = 45\n"over_reading_calls" = 12\n'
-                    '[scheduler]\npolicy = "fanout"\n')
+    path.write_text(
+        '[judge]\nmin_age_s = 45\n"over_reading_calls" = 12\n[scheduler]\npolicy = "fanout"\n'
+    )
     assert load_knob_file(path)["judge.min_age_s"] == 45.0
     knobs = resolve_knobs(path, ["scheduler.policy=critical_path"])
-    assert knobs.get("scheduler.policy") == "critical_path" and \
-        knobs.source("scheduler.policy") == "cli"
-    assert knobs.get("judge.over_reading_calls") == 12 and \
-        knobs.source("judge.over_reading_calls") == "file"
-    assert knobs.get("judge.confidence_bar") == 0.85 and \
-        knobs.source("judge.confidence_bar") == "default"
+    assert (
+        knobs.get("scheduler.policy") == "critical_path"
+        and knobs.source("scheduler.policy") == "cli"
+    )
+    assert (
+        knobs.get("judge.over_reading_calls") == 12
+        and knobs.source("judge.over_reading_calls") == "file"
+    )
+    assert (
+        knobs.get("judge.confidence_bar") == 0.85
+        and knobs.source("judge.confidence_bar") == "default"
+    )
 
 
 def test_a_knob_file_that_is_not_toml_is_a_clear_error(tmp_path):

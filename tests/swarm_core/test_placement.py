@@ -13,18 +13,24 @@ from swarm.virtual_clock import run_virtual
 
 def timed(seconds_per_cost: float = 1.0):
     async def run(assignment, events):
-        await asyncio.sleep(seconds_per_cost * assignment.task.estimated_cost
-                            / assignment.device.speed)
+        await asyncio.sleep(
+            seconds_per_cost * assignment.task.estimated_cost / assignment.device.speed
+        )
         return OK
+
     return run
 
 
 def _two_long_tasks(policy: str):
     fake = FakeDispatcher({t: [timed()] for t in ("long1", "long2")})
-    outcome = run_virtual(make_scheduler(plan({"id": "long1", "estimated_cost": 8},
-                                              {"id": "long2", "estimated_cost": 8}),
-                                         fleet(("fast", 1, 4.0), ("slow", 1, 1.0)), fake,
-                                         knobs={"scheduler.policy": policy}).run())
+    outcome = run_virtual(
+        make_scheduler(
+            plan({"id": "long1", "estimated_cost": 8}, {"id": "long2", "estimated_cost": 8}),
+            fleet(("fast", 1, 4.0), ("slow", 1, 1.0)),
+            fake,
+            knobs={"scheduler.policy": policy},
+        ).run()
+    )
     return fake, outcome
 
 
@@ -43,9 +49,11 @@ def test_fanout_never_holds_work_back():
 
 def test_nothing_is_held_when_the_faster_device_was_avoided():
     fake = FakeDispatcher({"a": [fail(ErrorClass.TRANSIENT, "503"), OK]})
-    outcome = run_virtual(make_scheduler(plan({"id": "a", "estimated_cost": 8}),
-                                         fleet(("fast", 1, 4.0), ("slow", 1, 1.0)),
-                                         fake).run())
+    outcome = run_virtual(
+        make_scheduler(
+            plan({"id": "a", "estimated_cost": 8}), fleet(("fast", 1, 4.0), ("slow", 1, 1.0)), fake
+        ).run()
+    )
     assert fake.devices_of("a") == ["fast", "slow"] and outcome.status.value == "done"
 
 

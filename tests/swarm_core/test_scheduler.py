@@ -59,8 +59,10 @@ async def test_preferred_model_breaks_ties_without_concentrating_work():
 
 
 async def test_file_overlap_serializes():
-    dag = plan({"id": "a", "owned_files": ["app/shared.py"]},
-               {"id": "b", "owned_files": ["app/shared.py", "app/b.py"]})
+    dag = plan(
+        {"id": "a", "owned_files": ["app/shared.py"]},
+        {"id": "b", "owned_files": ["app/shared.py", "app/b.py"]},
+    )
     overlaps = []
 
     async def run(assignment, events):
@@ -74,10 +76,12 @@ async def test_file_overlap_serializes():
 
 
 async def test_terminal_failure_fails_owning_descendants_and_sink_still_runs():
-    dag = plan({"id": "model", "owned_files": ["m.py"]},
-               {"id": "api", "owned_files": ["api.py"], "deps": ["model"]},
-               {"id": "cli", "owned_files": ["cli.py"], "deps": ["model", "api"]},
-               {"id": "integrate-verify", "deps": ["api", "cli"]})
+    dag = plan(
+        {"id": "model", "owned_files": ["m.py"]},
+        {"id": "api", "owned_files": ["api.py"], "deps": ["model"]},
+        {"id": "cli", "owned_files": ["cli.py"], "deps": ["model", "api"]},
+        {"id": "integrate-verify", "deps": ["api", "cli"]},
+    )
     log = EventLog(None, "r")
     fake = FakeDispatcher({"model": [fail(ErrorClass.FATAL, "401 unauthorized")]})
     outcome = await make_scheduler(dag, fleet(("n1", 1)), fake, events=log).run()
@@ -85,8 +89,9 @@ async def test_terminal_failure_fails_owning_descendants_and_sink_still_runs():
     assert outcome.status is RunStatus.FAILED
     assert by_id["api"].error == "dependency 'model' failed"
     assert by_id["cli"].error == "dependency 'api' failed"  # the direct parent that died
-    failed_events = [e["task_id"] for e in events_named(log, "task_completed")
-                     if e["status"] == "failed"]
+    failed_events = [
+        e["task_id"] for e in events_named(log, "task_completed") if e["status"] == "failed"
+    ]
     assert sorted(failed_events) == ["api", "cli", "model"]  # each reported once
     sink = fake.calls_for("integrate-verify")
     assert len(sink) == 1 and sink[0].failed_dependency == "cli"
@@ -117,11 +122,16 @@ def test_transient_retry_reuses_the_only_free_device_rather_than_wait():
 
 async def test_content_retries_carry_the_supervisor_note_and_transient_ones_do_not():
     dag = plan("a", "b")
-    fake = FakeDispatcher({"a": [fail(ErrorClass.CONTENT, "bad tool arguments: path"), OK],
-                           "b": [fail(ErrorClass.TRANSIENT, "connection refused"), OK]})
+    fake = FakeDispatcher(
+        {
+            "a": [fail(ErrorClass.CONTENT, "bad tool arguments: path"), OK],
+            "b": [fail(ErrorClass.TRANSIENT, "connection refused"), OK],
+        }
+    )
     await make_scheduler(dag, fleet(("n1", 1), ("n2", 1)), fake).run()
     assert fake.calls_for("a")[1].supervisor_note == (
-        "SUPERVISOR NOTE — your previous attempt was stopped: bad tool arguments: path")
+        "SUPERVISOR NOTE — your previous attempt was stopped: bad tool arguments: path"
+    )
     assert fake.calls_for("a")[0].supervisor_note is None
     assert fake.calls_for("b")[1].supervisor_note is None
 
@@ -141,8 +151,9 @@ async def test_retries_stop_when_output_stops_changing(tmp_path):
         return fail(ErrorClass.CONTENT, "tests fail")
 
     fake = FakeDispatcher({"a": [write_then_fail]})
-    outcome = await make_scheduler(dag, fleet(("n1", 1)), fake, workdir=tmp_path,
-                                   judge=False, knobs={"retry.max_attempts": 10}).run()
+    outcome = await make_scheduler(
+        dag, fleet(("n1", 1)), fake, workdir=tmp_path, judge=False, knobs={"retry.max_attempts": 10}
+    ).run()
     assert len(fake.calls) == 3  # v1 -> v2 changed (retry), v2 -> v2 unchanged (stop)
     assert outcome.tasks[0].attempt_history[-1].outcome == "no_progress"
     assert outcome.tasks[0].error.startswith("no progress")
@@ -150,9 +161,12 @@ async def test_retries_stop_when_output_stops_changing(tmp_path):
 
 async def test_retries_stop_at_the_hard_ceiling():
     fake = FakeDispatcher({"a": [fail(ErrorClass.TRANSIENT, "503")]})
-    outcome = await make_scheduler(plan("a"), fleet(("n1", 1), ("n2", 1)), fake,
-                                   knobs={"retry.max_attempts": 3,
-                                          "fleet.quarantine_after": 0}).run()
+    outcome = await make_scheduler(
+        plan("a"),
+        fleet(("n1", 1), ("n2", 1)),
+        fake,
+        knobs={"retry.max_attempts": 3, "fleet.quarantine_after": 0},
+    ).run()
     assert len(fake.calls) == 3
     assert outcome.tasks[0].error == "gave up after 3 attempts: 503"
 
@@ -160,8 +174,13 @@ async def test_retries_stop_at_the_hard_ceiling():
 async def test_stuck_is_detected_not_hung():
     log = EventLog(None, "r")
     fake = FakeDispatcher({"a": [fail(ErrorClass.TRANSIENT, "connection refused")]})
-    scheduler = make_scheduler(plan("a", {"id": "b", "deps": ["a"]}), fleet(("n1", 1)), fake,
-                               events=log, knobs={"fleet.quarantine_after": 2})
+    scheduler = make_scheduler(
+        plan("a", {"id": "b", "deps": ["a"]}),
+        fleet(("n1", 1)),
+        fake,
+        events=log,
+        knobs={"fleet.quarantine_after": 2},
+    )
     outcome = await asyncio.wait_for(scheduler.run(), timeout=2)
     assert outcome.status is RunStatus.STUCK and outcome.status.exit_code == 3
     stuck = events_named(log, "scheduler_stuck")
@@ -177,8 +196,11 @@ def test_bonus_tasks_fill_idle_slots_and_their_failure_does_not_fail_the_run():
 
         async def bonus_tasks(self, idle, done):
             self.asked += 1
-            return [Subtask(id="bonus-docs", description="write docs",
-                            owned_files=("README.md",))] if self.asked == 1 else []
+            return (
+                [Subtask(id="bonus-docs", description="write docs", owned_files=("README.md",))]
+                if self.asked == 1
+                else []
+            )
 
     async def slow(assignment, events):
         await asyncio.sleep(600)
@@ -187,8 +209,11 @@ def test_bonus_tasks_fill_idle_slots_and_their_failure_does_not_fail_the_run():
     log = EventLog(None, "r")
     fake = FakeDispatcher({"main": [slow], "bonus-docs": [fail(ErrorClass.FATAL, "nope")]})
     replanner = Replanner()
-    outcome = run_virtual(make_scheduler(plan("main"), fleet(("n1", 1), ("n2", 1)), fake,
-                                         events=log, replanner=replanner).run())
+    outcome = run_virtual(
+        make_scheduler(
+            plan("main"), fleet(("n1", 1), ("n2", 1)), fake, events=log, replanner=replanner
+        ).run()
+    )
     by_id = {t.task_id: t for t in outcome.tasks}
     assert by_id["bonus-docs"].bonus and by_id["bonus-docs"].status is TaskStatus.FAILED
     assert fake.devices_of("bonus-docs") == ["n2"]  # the idle device, while main ran
@@ -210,8 +235,15 @@ def test_bonus_task_depending_on_a_failed_task_is_rejected():
 
     log = EventLog(None, "r")
     fake = FakeDispatcher({"broken": [fail(ErrorClass.FATAL)], "other": [slow]})
-    run_virtual(make_scheduler(plan("broken", "other"), fleet(("n1", 1), ("n2", 1)), fake,
-                               events=log, replanner=Replanner()).run())
+    run_virtual(
+        make_scheduler(
+            plan("broken", "other"),
+            fleet(("n1", 1), ("n2", 1)),
+            fake,
+            events=log,
+            replanner=Replanner(),
+        ).run()
+    )
     rejected = events_named(log, "bonus_rejected")
     assert rejected and "depends on failed task 'broken'" in rejected[0]["error"]
     assert not fake.calls_for("fix")
@@ -222,8 +254,7 @@ def test_same_plan_and_fleet_schedule_the_same_way_every_time():
     from swarm.virtual_clock import run_virtual
 
     def layout():
-        return plan(*[{"id": f"t{i}", "deps": [f"t{i // 3}"] if i >= 3 else []}
-                      for i in range(12)])
+        return plan(*[{"id": f"t{i}", "deps": [f"t{i // 3}"] if i >= 3 else []} for i in range(12)])
 
     async def timed(assignment, events):
         await asyncio.sleep(1 + int(assignment.task.id[1:]) % 4)
@@ -239,11 +270,17 @@ def test_same_plan_and_fleet_schedule_the_same_way_every_time():
 
 
 async def test_critical_path_starts_the_longest_chain_first():
-    dag = plan("wide1", "wide2", "chain1", {"id": "chain2", "deps": ["chain1"]},
-               {"id": "chain3", "deps": ["chain2"]})
+    dag = plan(
+        "wide1",
+        "wide2",
+        "chain1",
+        {"id": "chain2", "deps": ["chain1"]},
+        {"id": "chain3", "deps": ["chain2"]},
+    )
     fake = FakeDispatcher()
-    await make_scheduler(dag, fleet(("n1", 1)), fake,
-                         knobs={"scheduler.policy": "critical_path"}).run()
+    await make_scheduler(
+        dag, fleet(("n1", 1)), fake, knobs={"scheduler.policy": "critical_path"}
+    ).run()
     assert fake.calls[0].task.id == "chain1"
 
 
@@ -257,8 +294,9 @@ async def test_fanout_starts_the_most_downstream_tasks_first():
 async def test_hard_task_goes_to_the_fastest_device():
     dag = plan({"id": "a-hard", "difficulty": "hard"}, {"id": "b-easy"})
     fake = FakeDispatcher(delay=0.01)
-    await make_scheduler(dag, fleet(("a-slow", 1, 0.5), ("fast", 1, 2.0)), fake,
-                         knobs={"scheduler.policy": "fanout"}).run()
+    await make_scheduler(
+        dag, fleet(("a-slow", 1, 0.5), ("fast", 1, 2.0)), fake, knobs={"scheduler.policy": "fanout"}
+    ).run()
     assert fake.devices_of("a-hard") == ["fast"]  # by speed, though a-slow sorts first
     assert fake.devices_of("b-easy") == ["a-slow"]
 
@@ -269,8 +307,9 @@ async def test_interrupt_cancels_running_attempts():
         return OK
 
     log = EventLog(None, "r")
-    scheduler = make_scheduler(plan("a"), fleet(("n1", 1)), FakeDispatcher({"a": [forever]}),
-                               events=log)
+    scheduler = make_scheduler(
+        plan("a"), fleet(("n1", 1)), FakeDispatcher({"a": [forever]}), events=log
+    )
     running = asyncio.create_task(scheduler.run())
     await asyncio.sleep(0.02)
     scheduler.interrupt()
@@ -283,15 +322,26 @@ async def test_dispatcher_exception_fails_the_task_with_its_message():
     async def crash(assignment, events):
         raise RuntimeError("worker bug")
 
-    outcome = await make_scheduler(plan("a"), fleet(("n1", 1)),
-                                   FakeDispatcher({"a": [crash]})).run()
+    outcome = await make_scheduler(
+        plan("a"), fleet(("n1", 1)), FakeDispatcher({"a": [crash]})
+    ).run()
     assert outcome.tasks[0].status is TaskStatus.FAILED
     assert outcome.tasks[0].attempt_history[0].error == "dispatcher raised RuntimeError: worker bug"
 
 
 async def test_usage_is_summed_over_attempts():
-    fake = FakeDispatcher({"a": [DispatchResult(ok=False, error_class=ErrorClass.TRANSIENT,
-                                                prompt_tokens=10, completion_tokens=1),
-                                 DispatchResult(ok=True, prompt_tokens=5, completion_tokens=2)]})
+    fake = FakeDispatcher(
+        {
+            "a": [
+                DispatchResult(
+                    ok=False,
+                    error_class=ErrorClass.TRANSIENT,
+                    prompt_tokens=10,
+                    completion_tokens=1,
+                ),
+                DispatchResult(ok=True, prompt_tokens=5, completion_tokens=2),
+            ]
+        }
+    )
     outcome = await make_scheduler(plan("a"), fleet(("n1", 1)), fake).run()
     assert (outcome.usage.prompt_tokens, outcome.usage.completion_tokens) == (15, 3)

@@ -36,8 +36,9 @@ def prose(text: str) -> ChatResponse:
 
 def scripted(script: list[Any] | Callable[[ChatRequest, str], Any]) -> SimTransport:
     """A transport answering from a script; ``.policy.requests`` records what it was asked."""
-    return SimTransport(ScriptedPolicy(script), url="sim:scripted", model="scripted",
-                        time_scale=0.0)
+    return SimTransport(
+        ScriptedPolicy(script), url="sim:scripted", model="scripted", time_scale=0.0
+    )
 
 
 class Recorder:

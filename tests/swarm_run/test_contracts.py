@@ -10,7 +10,7 @@ from brain import ChatResponse
 from swarm.contracts import ContractWriter, cli_shape, contract_targets, spec_commands
 from swarm.protocols import Subtask
 
-ENTRY_STUB = '''
+ENTRY_STUB = """
 import argparse
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,12 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 def main(argv: list[str] | None = None) -> int: ...
-'''
+"""
 
 TASKS = [
     Subtask(id="store", description="storage", owned_files=("inv/store.py", "tests/test_store.py")),
-    Subtask(id="cli", description="cli", owned_files=("inv/__init__.py", "inv/__main__.py"),
-            deps=("store",)),
+    Subtask(
+        id="cli",
+        description="cli",
+        owned_files=("inv/__init__.py", "inv/__main__.py"),
+        deps=("store",),
+    ),
 ]
 
 
@@ -44,8 +48,10 @@ def test_cli_shape_keeps_subcommand_names_verbatim_and_nesting() -> None:
 
 def test_spec_commands_are_kept_verbatim() -> None:
     spec = "Run `python -m inv import data.csv --dry-run` then\n$ python -m inv report monthly"
-    assert spec_commands(spec) == ["python -m inv import data.csv --dry-run",
-                                   "python -m inv report monthly"]
+    assert spec_commands(spec) == [
+        "python -m inv import data.csv --dry-run",
+        "python -m inv report monthly",
+    ]
 
 
 def test_only_logic_modules_get_a_contract_call() -> None:
@@ -63,15 +69,21 @@ def _contract_node(stubs: dict[str, tuple[str, str]]):
 
 async def test_unparseable_stub_is_dropped_and_logged_the_rest_frozen() -> None:
     events = Recorder()
-    node = _contract_node({
-        "inv/store.py": ("def load(path: str) -> list[dict]:\n    ...\n",
-                         "items(name TEXT, qty INTEGER)"),
-        "inv/__main__.py": ("def main(argv:\n", ""),
-    })
+    node = _contract_node(
+        {
+            "inv/store.py": (
+                "def load(path: str) -> list[dict]:\n    ...\n",
+                "items(name TEXT, qty INTEGER)",
+            ),
+            "inv/__main__.py": ("def main(argv:\n", ""),
+        }
+    )
     frozen = await ContractWriter([node], events).freeze("python -m inv report", TASKS)
     assert list(frozen.stubs) == ["inv/store.py"]
-    assert "inv/__main__.py" in frozen.dropped and "does not parse" in frozen.dropped[
-        "inv/__main__.py"]
+    assert (
+        "inv/__main__.py" in frozen.dropped
+        and "does not parse" in frozen.dropped["inv/__main__.py"]
+    )
     assert events.named("contract_dropped")[0]["path"] == "inv/__main__.py"
     event = events.named("contract_frozen")[0]
     assert event["modules"] == ["inv/store.py"] and "inv/__main__.py" in event["dropped"]
@@ -82,7 +94,6 @@ async def test_unparseable_stub_is_dropped_and_logged_the_rest_frozen() -> None:
 
 
 async def test_entry_stub_cli_shape_is_frozen_into_the_block() -> None:
-    node = _contract_node({"inv/store.py": ("X: int\n", ""),
-                           "inv/__main__.py": (ENTRY_STUB, "")})
+    node = _contract_node({"inv/store.py": ("X: int\n", ""), "inv/__main__.py": (ENTRY_STUB, "")})
     frozen = await ContractWriter([node], Recorder()).freeze("spec", TASKS)
     assert "report monthly --month" in frozen.render()

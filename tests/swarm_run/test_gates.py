@@ -21,9 +21,10 @@ CLEAN = {
         "import argparse\nfrom app.core import add\n\n\ndef main() -> None:\n"
         "    parser = argparse.ArgumentParser(prog='app')\n"
         "    parser.add_argument('a', type=int)\n    parser.add_argument('b', type=int)\n"
-        "    args = parser.parse_args()\n    print(add(args.a, args.b))\n\n\nmain()\n"),
+        "    args = parser.parse_args()\n    print(add(args.a, args.b))\n\n\nmain()\n"
+    ),
     "tests/test_core.py": "from app.core import add\n\n\ndef test_add():\n"
-                          "    assert add(1, 2) == 3\n",
+    "    assert add(1, 2) == 3\n",
 }
 
 
@@ -71,8 +72,7 @@ async def test_import_drift_is_caught_by_smoke_and_blamed_on_both_modules(tmp_pa
 
 
 @pytest.mark.slow
-async def test_a_crash_only_running_the_suite_reveals_is_caught_by_pytest_q(
-        tmp_path: Path) -> None:
+async def test_a_crash_only_running_the_suite_reveals_is_caught_by_pytest_q(tmp_path: Path) -> None:
     crashing = "def add(a: int, b: int) -> int:\n    return a + b + undefined_name\n"
     result = await smoke(tree(tmp_path, {**CLEAN, "app/core.py": crashing}))
     steps = {s["step"]: s["status"] for s in result.steps}
@@ -89,8 +89,10 @@ async def test_package_without_main_is_caught_as_no_entry_point(tmp_path: Path) 
 
 
 async def test_entry_without_help_that_exits_cleanly_is_not_a_crash(tmp_path: Path) -> None:
-    shell = ("import sys\n\nif sys.argv[1:]:\n    print('usage: python -m app', file=sys.stderr)"
-             "\n    sys.exit(2)\nfor line in sys.stdin:\n    print(line.upper(), end='')\n")
+    shell = (
+        "import sys\n\nif sys.argv[1:]:\n    print('usage: python -m app', file=sys.stderr)"
+        "\n    sys.exit(2)\nfor line in sys.stdin:\n    print(line.upper(), end='')\n"
+    )
     root = tree(tmp_path, {"app/__init__.py": "", "app/__main__.py": shell})
     result = await smoke(root)
     assert result.status is GateStatus.PASS and result.steps[-1]["step"] == "entry"
@@ -119,8 +121,10 @@ def test_unwired_module_is_caught_by_the_reviewer(tmp_path: Path) -> None:
 
 
 def test_stub_bodies_are_caught_by_the_reviewer(tmp_path: Path) -> None:
-    stub = "def add(a: int, b: int) -> int:\n    raise NotImplementedError\n\n\n" \
-           "def sub(a: int, b: int) -> int:\n    ...\n"
+    stub = (
+        "def add(a: int, b: int) -> int:\n    raise NotImplementedError\n\n\n"
+        "def sub(a: int, b: int) -> int:\n    ...\n"
+    )
     found = ReviewGate(tree(tmp_path, {**CLEAN, "app/core.py": stub}), "app").new_findings()
     assert {f.code for f in found} == {"not_implemented", "stub_body"}
 
@@ -143,17 +147,20 @@ def test_findings_are_routed_to_the_owner_of_their_file_else_the_sink() -> None:
     findings = [GateFinding("stub_body", "m", "app/core.py", 3), GateFinding("entry_crash", "x")]
     routed = route(findings, {"app/core.py": "core"}, "integrate-verify")
     assert {k: [f.code for f in v] for k, v in routed.items()} == {
-        "core": ["stub_body"], "integrate-verify": ["entry_crash"]}
+        "core": ["stub_body"],
+        "integrate-verify": ["entry_crash"],
+    }
 
 
 def test_entry_package_comes_from_the_specs_run_command() -> None:
-    assert entry_package("Run it as `python -m pytest` or `python -m inventory add`") \
-        == "inventory"
+    assert entry_package("Run it as `python -m pytest` or `python -m inventory add`") == "inventory"
 
 
 def _outcome(sink: TaskStatus = TaskStatus.DONE) -> SchedulerOutcome:
-    tasks = [TaskReport(task_id="core", status=TaskStatus.DONE),
-             TaskReport(task_id="integrate-verify", status=sink)]
+    tasks = [
+        TaskReport(task_id="core", status=TaskStatus.DONE),
+        TaskReport(task_id="integrate-verify", status=sink),
+    ]
     return SchedulerOutcome(RunStatus.DONE, tasks, ["n"])
 
 
@@ -174,13 +181,20 @@ def test_inconclusive_gates_do_not_fail_the_run() -> None:
 
 @pytest.mark.slow
 async def test_false_green_stray_root_module_makes_suite_pass_but_entry_crashes(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     # tests import a root-level stray copy; the package's own entry is broken
     broken_main = "from app.core import add_two\n\nprint(add_two(1))\n"
-    root = tree(tmp_path, {**CLEAN, "core.py": CLEAN["app/core.py"],
-                           "tests/test_core.py": "from core import add\n\n\ndef test_add():\n"
-                                                 "    assert add(1, 2) == 3\n",
-                           "app/__main__.py": broken_main})
+    root = tree(
+        tmp_path,
+        {
+            **CLEAN,
+            "core.py": CLEAN["app/core.py"],
+            "tests/test_core.py": "from core import add\n\n\ndef test_add():\n"
+            "    assert add(1, 2) == 3\n",
+            "app/__main__.py": broken_main,
+        },
+    )
     result = await smoke(root)
     steps = {s["step"]: s["status"] for s in result.steps}
     assert steps["tests"] == "pass" and steps["entry"] == "fail"

@@ -28,17 +28,26 @@ def test_server_list_rejects_malformed_entries() -> None:
 
 @pytest.mark.slow  # starts the server as a subprocess (~3 s on a shared machine)
 async def test_worker_calls_docs_server_over_stdio_and_the_call_is_a_tool_call_marked_mcp(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     task = Subtask(id="util", description="util", owned_files=("util.py",))
-    node = scripted([tools(call("docs__symbol_doc", name="json.dumps")),
-                     tools(call("write_file", path="util.py", content="import json\n")),
-                     tools(call("done", summary="ok"))])
+    node = scripted(
+        [
+            tools(call("docs__symbol_doc", name="json.dumps")),
+            tools(call("write_file", path="util.py", content="import json\n")),
+            tools(call("done", summary="ok")),
+        ]
+    )
     events = Recorder()
     async with McpHub(parse_servers("docs")) as hub:
         assert {s.name for s in hub.specs} >= {"docs__symbol_doc", "docs__module_doc"}
-        worker = Worker({"n": node}, WorkerContext(workdir=tmp_path, spec="s"),
-                        WorkerSettings(stream=False), mcp_tools=hub.callers,
-                        mcp_specs=hub.specs)
+        worker = Worker(
+            {"n": node},
+            WorkerContext(workdir=tmp_path, spec="s"),
+            WorkerSettings(stream=False),
+            mcp_tools=hub.callers,
+            mcp_specs=hub.specs,
+        )
         assignment = Assignment(task=task, device=Device("n", "sim:x", "m"), attempt=1, epoch=0)
         result = await worker.dispatch(assignment, events)
     assert result.ok

@@ -29,14 +29,24 @@ def sub(id: str, files: list[str], deps: list[str] = ()) -> DraftSubtask:  # noq
     return DraftSubtask(id=id, description=f"build {id}", owned_files=files, deps=list(deps))
 
 
-WIDE = PlanDraft(confidence=0.9, subtasks=[
-    sub("models", ["app/models.py"]), sub("store", ["app/store.py"]),
-    sub("render", ["app/render.py"]), sub("cli", ["app/__main__.py"], ["models", "store"]),
-])
-CHAIN = PlanDraft(confidence=0.9, subtasks=[
-    sub("a", ["app/a.py"]), sub("b", ["app/b.py"], ["a"]), sub("c", ["app/c.py"], ["b"]),
-    sub("d", ["app/d.py"], ["c"]),
-])
+WIDE = PlanDraft(
+    confidence=0.9,
+    subtasks=[
+        sub("models", ["app/models.py"]),
+        sub("store", ["app/store.py"]),
+        sub("render", ["app/render.py"]),
+        sub("cli", ["app/__main__.py"], ["models", "store"]),
+    ],
+)
+CHAIN = PlanDraft(
+    confidence=0.9,
+    subtasks=[
+        sub("a", ["app/a.py"]),
+        sub("b", ["app/b.py"], ["a"]),
+        sub("c", ["app/c.py"], ["b"]),
+        sub("d", ["app/d.py"], ["c"]),
+    ],
+)
 
 
 def test_scorer_prefers_independent_width_over_a_deep_chain() -> None:
@@ -54,8 +64,9 @@ def test_scorer_penalizes_file_overlap() -> None:
 
 
 def test_scorer_validates_through_the_executors_dag_loader() -> None:
-    cyclic = PlanDraft(confidence=0.5, subtasks=[sub("a", ["a.py"], ["b"]),
-                                                 sub("b", ["b.py"], ["a"])])
+    cyclic = PlanDraft(
+        confidence=0.5, subtasks=[sub("a", ["a.py"], ["b"]), sub("b", ["b.py"], ["a"])]
+    )
     scored = score_draft(cyclic, 0, 2, 2.5)
     assert not scored.valid and "cycle" in scored.reason
 
@@ -86,8 +97,11 @@ def _planner_node(drafts: list[PlanDraft]):
     def reply(request, model):
         if request.response_schema_name == "PlanDraft":
             return ChatResponse(text=next(answers).model_dump_json())
-        return ChatResponse(text=json.dumps({"spec": "details for " + request.messages[1]
-                                                      .content.split("SUBTASK: ")[1][:20]}))
+        return ChatResponse(
+            text=json.dumps(
+                {"spec": "details for " + request.messages[1].content.split("SUBTASK: ")[1][:20]}
+            )
+        )
 
     return scripted(reply)
 
@@ -116,13 +130,17 @@ async def test_detailing_runs_for_every_task_that_owns_files_with_its_exact_path
     outcome = await planner.plan("PROJECT")
     details = await planner.detail("PROJECT", outcome.tasks)
     assert set(details) == {"models", "store", "render", "cli"}
-    detail_prompts = [r.messages[1].content for r in node.policy.requests
-                      if r.response_schema_name == "SubtaskDetail"]
+    detail_prompts = [
+        r.messages[1].content
+        for r in node.policy.requests
+        if r.response_schema_name == "SubtaskDetail"
+    ]
     assert any("OWNED FILES: app/__main__.py" in p for p in detail_prompts)
 
 
 async def test_clarify_writes_questions_emits_ask_and_returns_answers_verbatim(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     events = Recorder()
 
     async def answer_later() -> None:
@@ -130,8 +148,9 @@ async def test_clarify_writes_questions_emits_ask_and_returns_answers_verbatim(
         (tmp_path / ".swarm" / ANSWERS_FILE).write_text(json.dumps(["Use SQLite, table items"]))
 
     answering = asyncio.create_task(answer_later())
-    answers = await ask_user(tmp_path, ["Which database?"], 0.2, timeout_s=5, poll_s=0.05,
-                             events=events)
+    answers = await ask_user(
+        tmp_path, ["Which database?"], 0.2, timeout_s=5, poll_s=0.05, events=events
+    )
     await answering
     asked = json.loads((tmp_path / ".swarm" / QUESTIONS_FILE).read_text())
     assert asked["questions"] == ["Which database?"] and asked["plan_confidence"] == 0.2

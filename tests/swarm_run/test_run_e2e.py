@@ -16,8 +16,18 @@ FAST = ["--knob", "gates.smoke=false"]  # the smoke gate's pytest runs take seco
 
 
 def swarm_run(spec: Path, workdir: Path, fleet: str, *extra: str):
-    args = ["run", "--spec", str(spec), "--workdir", str(workdir), "--fleet", fleet,
-            "--output-format", "json", *extra]
+    args = [
+        "run",
+        "--spec",
+        str(spec),
+        "--workdir",
+        str(workdir),
+        "--fleet",
+        fleet,
+        "--output-format",
+        "json",
+        *extra,
+    ]
     return CliRunner().invoke(app, args)
 
 
@@ -44,8 +54,16 @@ def test_competent_fleet_builds_a_heavy_spec_app_whose_command_checks_pass(tmp_p
     ran = sandbox.run(check.cmd, workdir=work, stdin=check.stdin, timeout_s=30)
     assert ran.exit_code == check.expect_exit, ran.stderr
     events = [e["event"] for e in read_log(work)]
-    for name in ("run_started", "plan_loaded", "contract_frozen", "task_dispatched",
-                 "tool_call", "file_written", "task_completed", "run_finished"):
+    for name in (
+        "run_started",
+        "plan_loaded",
+        "contract_frozen",
+        "task_dispatched",
+        "tool_call",
+        "file_written",
+        "task_completed",
+        "run_finished",
+    ):
         assert name in events
 
 
@@ -65,8 +83,11 @@ def test_every_heavy_spec_task_builds_and_grades_green_on_checks(tmp_path: Path,
 
 
 def _tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): p.read_text() for p in sorted(root.rglob("*.py"))
-            if ".swarm" not in p.parts and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(root).as_posix(): p.read_text()
+        for p in sorted(root.rglob("*.py"))
+        if ".swarm" not in p.parts and "__pycache__" not in p.parts
+    }
 
 
 @pytest.mark.slow
@@ -89,12 +110,16 @@ def _retries(events: list[dict]) -> list[dict]:
     return [e for e in events if e["event"] == "task_retry"]
 
 
-@pytest.mark.parametrize(("profile", "note"), [
-    ("fake-done", "your very first action must be to write each of these files"),
-    ("narrator", "you answered in prose instead of calling tools"),
-])
+@pytest.mark.parametrize(
+    ("profile", "note"),
+    [
+        ("fake-done", "your very first action must be to write each of these files"),
+        ("narrator", "you answered in prose instead of calling tools"),
+    ],
+)
 def test_misbehaving_node_run_finishes_with_retries_noted_and_an_honest_report(
-        tmp_path: Path, profile: str, note: str):
+    tmp_path: Path, profile: str, note: str
+):
     task = catalog_task(PRIMARY)
     work = tmp_path / "work"
     fleet = f"sim:{profile}?time_scale=0,sim:competent?time_scale=0"
@@ -115,12 +140,20 @@ def test_misbehaving_node_run_finishes_with_retries_noted_and_an_honest_report(
 def _drift_run(tmp_path: Path, contracts: bool):
     task = catalog_task(PRIMARY)
     work = tmp_path / f"contracts-{contracts}"
-    result = swarm_run(spec_file(tmp_path, task), work, "sim:drifter?time_scale=0",
-                       "--knob", f"contracts.enabled={str(contracts).lower()}",
-                       "--knob", "gates.repair=false")
+    result = swarm_run(
+        spec_file(tmp_path, task),
+        work,
+        "sim:drifter?time_scale=0",
+        "--knob",
+        f"contracts.enabled={str(contracts).lower()}",
+        "--knob",
+        "gates.repair=false",
+    )
     checks = visible_command_checks(task)
-    passed = [sandbox.run(c.cmd, workdir=work, stdin=c.stdin, timeout_s=30).exit_code
-              == c.expect_exit for c in checks]
+    passed = [
+        sandbox.run(c.cmd, workdir=work, stdin=c.stdin, timeout_s=30).exit_code == c.expect_exit
+        for c in checks
+    ]
     return result, passed
 
 
@@ -159,12 +192,19 @@ def test_a_slow_but_working_node_is_not_killed_into_a_failed_run(tmp_path: Path)
     task = catalog_task(PRIMARY)
     work = tmp_path / "work"
     # the judge looks every 50 ms; the slow node answers at a fifth of modelled speed
-    result = swarm_run(spec_file(tmp_path, task), work, "sim:slow?time_scale=0.01",
-                       "--knob", "scheduler.tick_s=0.05", *FAST)
+    result = swarm_run(
+        spec_file(tmp_path, task),
+        work,
+        "sim:slow?time_scale=0.01",
+        "--knob",
+        "scheduler.tick_s=0.05",
+        *FAST,
+    )
     report = json.loads(result.stdout)
     assert result.exit_code == 0 and report["status"] == "done", result.output
-    restarts = [e for e in read_log(work)
-                if e["event"] == "judge_verdict" and e["action"] != "none"]
+    restarts = [
+        e for e in read_log(work) if e["event"] == "judge_verdict" and e["action"] != "none"
+    ]
     assert restarts == [] and all(t["attempts"] == 1 for t in report["tasks"])
 
 
@@ -180,16 +220,24 @@ def test_low_confidence_asks_and_passes_answers_verbatim_to_every_worker(tmp_pat
                 seen.append(request.messages[1].content)
             return await super().chat(request)
 
-    register_scheme("recsim", lambda url, **o: Recording.from_url(url.replace("recsim:", "sim:"),
-                                                                  **o))
+    register_scheme(
+        "recsim", lambda url, **o: Recording.from_url(url.replace("recsim:", "sim:"), **o)
+    )
     task = catalog_task(PRIMARY)
     work = tmp_path / "work"
     (work / ".swarm").mkdir(parents=True)
     answer = "Keep every number with exactly 2 decimals, as the spec says."
     (work / ".swarm" / "clarify-answers.json").write_text(json.dumps([answer]))
-    result = swarm_run(spec_file(tmp_path, task), work, "recsim:competent?time_scale=0",
-                       "--knob", "planner.confidence_floor=1.0",
-                       "--knob", "planner.clarify_timeout_s=5", *FAST)
+    result = swarm_run(
+        spec_file(tmp_path, task),
+        work,
+        "recsim:competent?time_scale=0",
+        "--knob",
+        "planner.confidence_floor=1.0",
+        "--knob",
+        "planner.clarify_timeout_s=5",
+        *FAST,
+    )
     assert result.exit_code == 0, result.output
     asked = [e for e in read_log(work) if e["event"] == "low_confidence_ask"]
     assert len(asked) == 1 and asked[0]["plan_confidence"] < 1.0

@@ -50,16 +50,20 @@ async def test_read_of_escaping_path_is_a_tool_error_not_an_exception(tmp_path: 
 
 async def test_write_creates_folders_and_reports_the_written_path(tmp_path: Path) -> None:
     box = Toolbox(tmp_path)
-    outcome = await box.call(ToolCall(id="1", name="write_file",
-                                      arguments={"path": "./pkg/mod.py", "content": "x = 1\n"}))
+    outcome = await box.call(
+        ToolCall(
+            id="1", name="write_file", arguments={"path": "./pkg/mod.py", "content": "x = 1\n"}
+        )
+    )
     assert outcome.written == "pkg/mod.py"
     assert (tmp_path / "pkg/mod.py").read_text() == "x = 1\n"
 
 
 async def test_write_refuses_a_file_owned_by_another_task(tmp_path: Path) -> None:
     box = Toolbox(tmp_path, policy=ToolPolicy(foreign_owned={"pkg/b.py": "other"}))
-    outcome = await box.call(ToolCall(id="1", name="write_file",
-                                      arguments={"path": "pkg/b.py", "content": "y"}))
+    outcome = await box.call(
+        ToolCall(id="1", name="write_file", arguments={"path": "pkg/b.py", "content": "y"})
+    )
     assert not outcome.ok and "owned by task 'other'" in outcome.text
     assert not (tmp_path / "pkg/b.py").exists()
 
@@ -74,8 +78,9 @@ async def test_read_result_is_capped(tmp_path: Path) -> None:
 async def test_run_command_runs_in_the_workdir_through_the_sandbox(tmp_path: Path) -> None:
     (tmp_path / "hello.txt").write_text("hi")
     box = Toolbox(tmp_path, command_timeout_s=20)
-    outcome = await box.call(ToolCall(id="1", name="run_command",
-                                      arguments={"command": "cat hello.txt && pwd"}))
+    outcome = await box.call(
+        ToolCall(id="1", name="run_command", arguments={"command": "cat hello.txt && pwd"})
+    )
     assert outcome.ok and "hi" in outcome.text and str(tmp_path.resolve()) in outcome.text
 
 
@@ -86,6 +91,7 @@ async def test_unknown_tool_is_an_error_listing_the_real_tools(tmp_path: Path) -
 
 async def test_json_content_given_as_an_object_is_written_as_json(tmp_path: Path) -> None:
     box = Toolbox(tmp_path)
-    outcome = await box.call(ToolCall(id="1", name="write_file",
-                                      arguments={"path": "data.json", "content": {"a": [1]}}))
+    outcome = await box.call(
+        ToolCall(id="1", name="write_file", arguments={"path": "data.json", "content": {"a": [1]}})
+    )
     assert outcome.ok and (tmp_path / "data.json").read_text() == '{\n  "a": [\n    1\n  ]\n}\n'

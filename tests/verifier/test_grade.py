@@ -303,11 +303,29 @@ def test_attempts_retried_away_still_show_in_diagnostics(
         return {"ts": float(seq), "seq": seq, "run_id": "r", "event": name, **fields}
 
     events = [
-        event(1, "task_retry", task_id="core", attempt=1, device="s", transient=False,
-              outcome="content", tool_calls=0, files_written=[]),
+        event(
+            1,
+            "task_retry",
+            task_id="core",
+            attempt=1,
+            device="s",
+            transient=False,
+            outcome="content",
+            tool_calls=0,
+            files_written=[],
+        ),
         event(2, "tool_call", task_id="cli", attempt=1, device="s", tool="done"),
-        event(3, "task_retry", task_id="cli", attempt=1, device="s", transient=False,
-              outcome="content", tool_calls=1, files_written=[]),
+        event(
+            3,
+            "task_retry",
+            task_id="cli",
+            attempt=1,
+            device="s",
+            transient=False,
+            outcome="content",
+            tool_calls=1,
+            files_written=[],
+        ),
         event(4, "tool_call", task_id="cli", attempt=2, device="a", tool="write_file"),
         event(5, "file_written", task_id="cli", attempt=2, device="a", path="greet/cli.py"),
         event(6, "tool_call", task_id="cli", attempt=2, device="a", tool="done"),
@@ -318,7 +336,9 @@ def test_attempts_retried_away_still_show_in_diagnostics(
     grade = grade_workdir(reference_copy, greet_task, events_path=log)
     diagnostics = grade.dimensions["diagnostics"]
     found = [(f.code, f.message) for f in diagnostics.findings]
-    assert ("narrated_attempt", "task core attempt 1 on s answered in prose with zero tool calls") in found
-    assert ("fake_done_attempt", "task cli attempt 1 on s called done with nothing written") in found
+    narrated = "task core attempt 1 on s answered in prose with zero tool calls"
+    assert ("narrated_attempt", narrated) in found
+    fake_done = "task cli attempt 1 on s called done with nothing written"
+    assert ("fake_done_attempt", fake_done) in found
     assert not any("task x" in message for _, message in found)  # a 503 is not misbehaviour
     assert diagnostics.status is Status.PASS and diagnostics.score < 1.0

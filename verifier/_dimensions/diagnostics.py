@@ -53,6 +53,7 @@ def _misbehaving_attempts(ctx: GradeContext) -> list[Finding]:
     witness: an attempt that ended in ``task_retry`` with zero tool calls was narrated,
     and one that called ``done`` with nothing written claimed work it never did.
     """
+
     def key(e: dict[str, Any]) -> tuple[Any, Any]:
         return e.get("task_id"), e.get("attempt")
 

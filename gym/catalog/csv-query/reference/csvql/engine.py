@@ -30,12 +30,18 @@ def holds(condition: object, row: dict[str, object]) -> bool:
 
 
 def sort_key(value: object) -> tuple:
-    """Numbers first (numerically), then text, then NULLs."""
+    """Numbers first (numerically), then text; NULLs are placed by sort_rows."""
     if isinstance(value, float):
         return (0, value, "")
-    if isinstance(value, str):
-        return (1, 0.0, value)
-    return (2, 0.0, "")
+    return (1, 0.0, value)
+
+
+def sort_rows(picked: list[int], rows: list[dict[str, object]], column: str, descending: bool) -> list[int]:
+    """A stable sort on one column with NULLs last in either direction."""
+    present = [i for i in picked if rows[i][column] is not None]
+    missing = [i for i in picked if rows[i][column] is None]
+    present.sort(key=lambda i: sort_key(rows[i][column]), reverse=descending)
+    return present + missing
 
 
 def columns_of(condition: object) -> list[str]:
@@ -63,7 +69,7 @@ def run(query: Query) -> tuple[list[str], list[list[str]]]:
     check_columns(query, header)
     picked = [i for i, row in enumerate(rows) if query.where is None or holds(query.where, row)]
     for column, descending in reversed(query.order_by):  # stable sorts, last key first
-        picked.sort(key=lambda i: sort_key(rows[i][column]), reverse=descending)
+        picked = sort_rows(picked, rows, column, descending)
     if query.limit is not None:
         picked = picked[:query.limit]
     columns = query.columns or header

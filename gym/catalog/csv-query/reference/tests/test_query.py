@@ -1,6 +1,6 @@
 import pytest
 
-from csvql.engine import holds, sort_key
+from csvql.engine import holds, sort_rows
 from csvql.errors import QuerySyntaxError
 from csvql.parser import parse_query
 
@@ -15,8 +15,10 @@ def test_mixed_types_and_nulls_never_match():
     assert holds(cond, {"a": 7.0}) and not holds(cond, {"a": "x"}) and not holds(cond, {"a": None})
 
 
-def test_numbers_sort_before_text_and_nulls_last():
-    assert sorted(["b", None, 10.0, 9.0], key=sort_key) == [9.0, 10.0, "b", None]
+def test_numbers_sort_before_text_and_nulls_last_both_ways():
+    rows = [{"a": "b"}, {"a": None}, {"a": 10.0}, {"a": 9.0}]
+    assert sort_rows([0, 1, 2, 3], rows, "a", False) == [3, 2, 0, 1]
+    assert sort_rows([0, 1, 2, 3], rows, "a", True) == [0, 2, 3, 1]
 
 
 def test_syntax_errors_name_the_column():

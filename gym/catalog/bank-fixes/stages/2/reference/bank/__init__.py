@@ -1,0 +1,1 @@
+"""bank: accounts with deposits, withdrawals and transfers, kept in bank.json in the cwd."""

@@ -1,0 +1,1 @@
+"""cronx: the next times a cron expression fires."""
