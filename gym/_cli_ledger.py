@@ -356,7 +356,7 @@ def _suite_run(
 
 
 def _run_suite(ledger: Ledger, baseline_id: str) -> str:
-    """Run the baseline's suite again with its seeds and configuration (H8's orchestrator)."""
+    """Run the baseline's suite again with its seeds and configuration (gym's orchestrator)."""
     from gym._errors import GymConfigError
     from gym.config import GymConfig
     from gym.orchestrator import run_gym

@@ -2,7 +2,7 @@
 
 Both arms play the same episodes (same suite entries or same sampled plans, same seeds),
 so each episode of arm B is compared with its twin in arm A. The statistics are the
-reports package's (H7): exact McNemar on pass/fail pairs, a paired bootstrap on scores,
+reports package's: exact McNemar on pass/fail pairs, a paired bootstrap on scores,
 Holm adjustment across a family.
 
 The decision rule (alpha = 0.05):

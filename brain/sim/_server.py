@@ -325,7 +325,7 @@ def _default_policy(
     profile: str, seed: int, rate: float | None, time_scale: float, catalog_dir: Path | None
 ) -> SimPolicy:
     try:
-        from brain.sim import make_policy  # H2's policies; imported late to avoid a cycle
+        from brain.sim import make_policy  # imported late to avoid a cycle
     except ImportError:
         raise ConfigError(
             "the simulator's policies are not available (brain.sim.make_policy)"
