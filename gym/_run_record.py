@@ -5,7 +5,8 @@ from __future__ import annotations
 from brain import NodeSpec
 from gym._preflight import Prepared
 from gym.config import GymConfig
-from ledger import NodeRecord, RunRecord, code_version
+from gym.generator import EpisodePlan
+from ledger import EpisodeRecord, NodeRecord, RunRecord, code_version
 
 
 def node_record(node: NodeSpec) -> NodeRecord:
@@ -17,6 +18,21 @@ def node_record(node: NodeSpec) -> NodeRecord:
         weight=node.weight,
         speed=node.speed,
         simulated=node.simulated,
+    )
+
+
+def episode_record(
+    plan: EpisodePlan, run_id: str, task: str, difficulty: int | None = None
+) -> EpisodeRecord:
+    """The ledger's record of one planned episode (``task`` may differ from the plan's)."""
+    return EpisodeRecord(
+        run_id=run_id,
+        task=task,
+        archetype=plan.archetype,
+        persona=plan.persona,
+        seed=plan.seed,
+        difficulty=difficulty,
+        generated=plan.invent,
     )
 
 

@@ -18,13 +18,14 @@ from typing import Protocol
 from brain import Transport
 from gym._errors import InfraError, SwarmRejectedError
 from gym._kept import KeptApps
+from gym._run_record import episode_record
 from gym._start import Start, prepare_workdir, resolve_start
 from gym._turn import TurnResult, TurnSetup, play_turn
 from gym._user import ask_user_turn, evidence_summary, next_stage
 from gym.config import GymConfig
 from gym.generator import EpisodePlan, invent_task
 from gym.personas import PERSONAS, UserTurn
-from ledger import EpisodeRecord, EpisodeStatus, Ledger
+from ledger import EpisodeStatus, Ledger
 from verifier import Task, Verdict
 
 
@@ -150,15 +151,7 @@ def _begin(plan: EpisodePlan, ctx: EpisodeContext, start: Start, episode_dir: Pa
     workdir = episode_dir / "work"
     prepare_workdir(start, workdir)
     episode_id = ctx.ledger.start_episode(
-        EpisodeRecord(
-            run_id=ctx.run_id,
-            task=start.task.id,
-            archetype=plan.archetype,
-            persona=plan.persona,
-            seed=plan.seed,
-            difficulty=start.task.difficulty,
-            generated=plan.invent,
-        )
+        episode_record(plan, ctx.run_id, start.task.id, start.task.difficulty)
     )
     return TurnSetup(
         ctx.config,
@@ -245,16 +238,8 @@ def _conclude(result: EpisodeResult, last: TurnResult | None) -> None:
 def _close(ctx: EpisodeContext, result: EpisodeResult) -> None:
     """Append the episode's closing status (recording it first if it never got started)."""
     if not result.episode_id:
-        plan = result.plan
         result.episode_id = ctx.ledger.start_episode(
-            EpisodeRecord(
-                run_id=ctx.run_id,
-                task=result.task,
-                archetype=plan.archetype,
-                persona=plan.persona,
-                seed=plan.seed,
-                generated=plan.invent,
-            )
+            episode_record(result.plan, ctx.run_id, result.task)
         )
     status = {
         Outcome.INFRA_ERROR: EpisodeStatus.ERROR,

@@ -20,12 +20,12 @@ from gym._errors import SwarmRejectedError
 from gym._kept import KeptApps
 from gym._preflight import Prepared, prepare
 from gym._run_folder import load_run, pending_plans, run_dir, save_run
-from gym._run_record import run_record
+from gym._run_record import episode_record, run_record
 from gym.config import GymConfig
 from gym.episode import EpisodeContext, EpisodeResult, Outcome, run_episode
 from gym.generator import EpisodePlan, plan_episodes
 from gym.progress import LiveProgress, PlainProgress, RunProgress
-from ledger import EpisodeRecord, EpisodeStatus, Ledger, RunStatus
+from ledger import EpisodeStatus, Ledger, RunStatus
 
 
 @dataclass
@@ -157,14 +157,5 @@ def _mark_unstarted(run: _Run, ledger: Ledger) -> None:
     for plan in run.pending:
         if plan.index in run.started:
             continue
-        episode_id = ledger.start_episode(
-            EpisodeRecord(
-                run_id=run.run_id,
-                task=plan.task,
-                archetype=plan.archetype,
-                persona=plan.persona,
-                seed=plan.seed,
-                generated=plan.invent,
-            )
-        )
+        episode_id = ledger.start_episode(episode_record(plan, run.run_id, plan.task))
         ledger.finish_episode(episode_id, EpisodeStatus.INTERRUPTED)
