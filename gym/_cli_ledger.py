@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from gym._cli_edge import fail
 from ledger import Ledger, LedgerError, NotFoundError, RunView
 
 ledger_app = typer.Typer(help="Inspect and export the append-only ledger.", no_args_is_help=True)
@@ -47,9 +48,7 @@ def _edge(command: str, *expected: type[Exception]) -> Iterator[None]:
     try:
         yield
     except (LedgerError, GymConfigError, *expected) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        typer.echo(f"gym {command}: {first}", err=True)
-        raise typer.Exit(2) from None
+        raise fail(f"gym {command}", exc) from None
 
 
 def _gym_dir(option: Path | None) -> Path:

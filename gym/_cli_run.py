@@ -16,22 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from brain import BrainError
+from gym._cli_edge import fail as _fail
+from gym._cli_edge import opt as _opt
 from gym._errors import GymConfigError, GymError
 from gym.config import CONFIG_FILE, load_config
 from ledger import LedgerError
 
 config_app = typer.Typer(help="The effective gym configuration.", no_args_is_help=True)
-
-
-def _fail(prefix: str, exc: Exception, code: int) -> typer.Exit:
-    typer.echo(
-        f"{prefix}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True
-    )
-    return typer.Exit(code)
-
-
-def _opt(help_text: str, *names: str) -> Any:
-    return typer.Option(*names, help=help_text)
 
 
 _CONFIG_HELP = f"Config file (default ./{CONFIG_FILE})."

@@ -18,6 +18,7 @@ import typer
 
 import verifier
 from brain import BrainError, Transport, transport_for
+from gym._cli_edge import fail
 from verifier import Grade, Task, TaskError, VerifierError
 from verifier._evidence import latest_event_log, read_report
 from verifier._text import clean
@@ -37,16 +38,10 @@ def default_catalog() -> Path:
     return Path(str(files("gym.catalog")))
 
 
-def _usage_error(exc: Exception) -> typer.Exit:
-    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    typer.echo(f"gym: {clean(first, 500)}", err=True)
-    return typer.Exit(2)
-
-
 def _load_catalog(catalog: Path | None) -> tuple[list[Task], list[str]]:
     root = catalog or default_catalog()
     if not root.is_dir():
-        raise _usage_error(FileNotFoundError(f"catalog {root} is not a directory"))
+        raise fail("gym", FileNotFoundError(f"catalog {root} is not a directory"))
     errors: list[str] = []
     return verifier.discover_tasks(root, errors=errors), errors
 
@@ -86,8 +81,11 @@ def _select(tasks: list[Task], ids: list[str]) -> list[Task]:
     by_id = {t.id: t for t in tasks}
     unknown = [i for i in ids if i not in by_id]
     if unknown:
-        raise _usage_error(
-            KeyError(f"unknown task id(s): {', '.join(unknown)}; known: {', '.join(sorted(by_id))}")
+        raise fail(
+            "gym",
+            KeyError(
+                f"unknown task id(s): {', '.join(unknown)}; known: {', '.join(sorted(by_id))}"
+            ),
         )
     return [by_id[i] for i in ids] if ids else tasks
 
@@ -199,7 +197,7 @@ def verify(
             judge=transport,
         )
     except (TaskError, VerifierError, BrainError) as exc:
-        raise _usage_error(exc) from None
+        raise fail("gym", exc) from None
     finally:
         _close(transport)
     if as_json:

@@ -16,13 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from brain import BrainError
+from gym._cli_edge import fail as _fail
+from gym._cli_edge import opt as _opt
 from gym._errors import GymConfigError, GymError
 from gym.config import CONFIG_FILE, load_config
 from ledger import LedgerError
-
-
-def _opt(help_text: str, *names: str) -> Any:
-    return typer.Option(*names, help=help_text)
 
 
 def _fmt(value: float | None) -> str:
@@ -80,16 +78,6 @@ def _printer(console: Console) -> Any:
     return show
 
 
-def _fail(exc: Exception, code: int) -> typer.Exit:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        text = f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}"
-    else:
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    typer.echo(f"gym tune: {text}", err=True)
-    return typer.Exit(code)
-
-
 def tune(
     suite: Annotated[str | None, _opt("Suite both arms play (fixed tasks and seeds).")] = None,
     knob_candidates: Annotated[str | None, _opt("Comma list of knobs it may move.")] = None,
@@ -138,9 +126,9 @@ def tune(
         )
         result = run_tune(base, options, on_experiment=_printer(console))
     except (GymConfigError, BrainError, LedgerError, ValidationError) as exc:
-        raise _fail(exc, 2) from None
+        raise _fail("gym tune", exc, 2) from None
     except GymError as exc:
-        raise _fail(exc, exc.exit_code) from None
+        raise _fail("gym tune", exc, exc.exit_code) from None
     _conclusion(console, result)
 
 

@@ -1,0 +1,37 @@
+"""The gym CLI's edge: an error becomes one clean line on stderr and an exit status.
+
+Every ``gym`` command group turns the errors it expects into :func:`fail`, so the
+wording, the first-line rule and the scrubbing of untrusted text are the same
+everywhere (error messages can carry model or app output).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+
+from verifier._text import clean
+
+#: Error lines longer than this are cut with an ellipsis.
+MESSAGE_LIMIT = 500
+
+
+def first_line(exc: Exception) -> str:
+    """The message a person needs: the first line, or the flag a validation error names."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def fail(prefix: str, exc: Exception, code: int = 2) -> typer.Exit:
+    """Print ``prefix: message`` on stderr and return the Exit to raise."""
+    typer.echo(f"{prefix}: {clean(first_line(exc), MESSAGE_LIMIT)}", err=True)
+    return typer.Exit(code)
+
+
+def opt(help_text: str, *names: str) -> Any:
+    """A typer option with help text (and optional explicit flag names)."""
+    return typer.Option(*names, help=help_text)
