@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from swarm import Device, DispatchResult, EventLog, Knobs, Scheduler, load_plan
-from swarm.priority import critical_path_lengths
+from swarm.scheduler.priority import critical_path_lengths
 from swarm.virtual_clock import run_virtual
 
 POLICIES = ("fanout", "critical_path")

@@ -23,8 +23,8 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from gym._errors import GymConfigError
-from gym.personas import PERSONAS
+from gym.errors import GymConfigError
+from gym.generator import PERSONAS
 from verifier import Archetype
 
 #: The default fleet: two competent simulated nodes and one sloppy one that, on a task's

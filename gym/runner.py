@@ -49,7 +49,7 @@ class SwarmRun:
 
 def swarm_argv(call: SwarmCall) -> list[str]:
     """The command line: ``--swarm-cmd`` (split like a shell) or this interpreter's swarm."""
-    prefix = shlex.split(call.swarm_cmd) if call.swarm_cmd else [sys.executable, "-m", "swarm.cli"]
+    prefix = shlex.split(call.swarm_cmd) if call.swarm_cmd else [sys.executable, "-m", "swarm"]
     argv = [*prefix, "run", "--spec", str(call.spec_file), "--workdir", str(call.workdir)]
     argv += ["--fleet", call.fleet, "--output-format", "json", "--timeout-s", f"{call.timeout_s:g}"]
     for knob in call.knobs:

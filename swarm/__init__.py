@@ -2,7 +2,7 @@
 
 The names below are the swarm core (no model client is imported by them). Modules that
 need ``brain`` (planner, worker, run) are reached lazily through ``_LAZY`` so that
-``import swarm.scheduler`` never drags a model client in.
+``import swarm.scheduler._scheduler`` never drags a model client in.
 """
 
 from __future__ import annotations
@@ -52,13 +52,13 @@ from swarm.virtual_clock import VirtualClockLoop, run_virtual
 
 #: Public names living in modules that import ``brain``: name -> module (imported on use).
 _LAZY: dict[str, str] = {
-    "ContractWriter": "swarm.contracts",
-    "GateRunner": "swarm.gates",
-    "Planner": "swarm.planner",
-    "RunRequest": "swarm.run",
-    "Worker": "swarm.worker",
-    "WorkerContext": "swarm.worker",
-    "run_swarm": "swarm.run",
+    "ContractWriter": "swarm.pipeline",
+    "GateRunner": "swarm.pipeline",
+    "Planner": "swarm.pipeline",
+    "RunRequest": "swarm.pipeline",
+    "Worker": "swarm.pipeline",
+    "WorkerContext": "swarm.pipeline",
+    "run_swarm": "swarm.pipeline",
 }
 
 

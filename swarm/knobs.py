@@ -27,17 +27,17 @@ from swarm.errors import KnobError
 #: Owners of new knob modules add their module name here (imported lazily, never at
 #: import time of this module, so the scheduler stays free of model clients).
 KNOB_MODULES: list[str] = [
-    "swarm.scheduler",
-    "swarm.priority",
+    "swarm.scheduler._scheduler",
+    "swarm.scheduler.priority",
     "swarm.retry",
     "swarm.fleet",
     "swarm.judge",
-    "swarm.worker",
-    "swarm.planner",
-    "swarm.contracts",
-    "swarm.mcp",
-    "swarm.gates",
-    "swarm.run",
+    "swarm.pipeline.worker",
+    "swarm.pipeline.planner",
+    "swarm.pipeline.contracts",
+    "swarm.pipeline.mcp",
+    "swarm.pipeline.gates",
+    "swarm.pipeline.run",
 ]
 
 _TYPES = (bool, int, float, str)

@@ -21,7 +21,7 @@ from brain.sim._scripted import ScriptedPolicy
 from brain.sim._transport import SimTransport, fault_error
 
 if TYPE_CHECKING:
-    from brain.sim._server import SimServer
+    from brain.sim.server import SimServer
 
 __all__ = [
     "PROFILES",
@@ -44,7 +44,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # The HTTP server pulls in starlette/uvicorn: imported only when someone asks for it.
     if name == "SimServer":
-        from brain.sim._server import SimServer
+        from brain.sim.server import SimServer
 
         return SimServer
     raise AttributeError(f"module 'brain.sim' has no attribute {name!r}")

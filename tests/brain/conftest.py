@@ -8,7 +8,7 @@ import pytest
 
 from brain import Transport, transport_for
 from brain.sim._scripted import Scripted, ScriptedPolicy, ScriptFunction
-from brain.sim._server import SimServer
+from brain.sim.server import SimServer
 
 ServeScript = Callable[[list[Scripted] | ScriptFunction], SimServer]
 

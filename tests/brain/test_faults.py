@@ -131,7 +131,7 @@ async def test_policy_failure_reaches_the_client_as_a_transient_500(
 
 async def test_stopping_the_server_releases_a_stalled_stream(connect, protocol) -> None:
     from brain.sim._scripted import ScriptedPolicy
-    from brain.sim._server import SimServer
+    from brain.sim.server import SimServer
 
     server = SimServer(ScriptedPolicy([SimReply(LONG, Fault(FaultKind.STALL, after_chunks=1))]))
     transport = connect(server.start(), protocol, idle_timeout_s=0)

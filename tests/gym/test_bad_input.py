@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gym._preflight import load_catalog
 from gym.cli import app
 from gym.config import GymConfig
-from gym.suites import load_suite, suite_names
+from gym.generator.suites import load_suite, suite_names
+from gym.orchestrator._preflight import load_catalog
 
 
 def _run(tmp_path: Path, *args: str, catalog: Path | None = None):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gym._errors import GymConfigError
 from gym.config import DEFAULT_FLEET, load_config
+from gym.errors import GymConfigError
 
 
 def test_defaults_are_simulated_with_a_three_node_fleet(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ import pytest
 from rich.console import Console
 
 from brain import TransientError, register_scheme
-from gym._errors import SwarmRejectedError
 from gym.config import GymConfig
-from gym.orchestrator import run_gym
+from gym.errors import SwarmRejectedError
+from gym.orchestrator._run import run_gym
 from ledger import EpisodeStatus, Ledger
 
 

@@ -6,9 +6,9 @@ import io
 
 from rich.console import Console
 
-from gym.episode import EpisodeResult, Outcome
-from gym.generator import EpisodePlan
-from gym.progress import LiveProgress, summary_table
+from gym.display._progress import LiveProgress, summary_table
+from gym.episode._episode import EpisodeResult, Outcome
+from gym.generator._plans import EpisodePlan
 
 
 def _plan(i: int) -> EpisodePlan:

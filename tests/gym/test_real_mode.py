@@ -17,7 +17,7 @@ import pytest
 from rich.console import Console
 
 from gym.config import GymConfig
-from gym.orchestrator import run_gym
+from gym.orchestrator._run import run_gym
 from ledger import EpisodeStatus, Ledger
 
 

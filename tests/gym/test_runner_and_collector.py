@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from gym import runner
-from gym._grading import grade_turn
-from gym._infra import infra_problem
-from gym.collector import collect, existing_event_logs, parse_report, produced_tree
+from gym.collector._evidence import collect, existing_event_logs, parse_report, produced_tree
+from gym.collector._infra import infra_problem
+from gym.episode._grading import grade_turn
 from gym.runner import SwarmCall, run_swarm, swarm_argv
 from verifier import load_task
 
@@ -41,7 +41,7 @@ def test_argv_follows_contract_two(tmp_path: Path) -> None:
     assert argv[argv.index("--output-format") + 1] == "json"
     assert argv[argv.index("--knob") + 1] == "a.b=1"
     default = swarm_argv(SwarmCall(spec_file=Path("s"), workdir=Path("w"), fleet="f"))
-    assert default[:3] == [sys.executable, "-m", "swarm.cli"]
+    assert default[:3] == [sys.executable, "-m", "swarm"]
 
 
 async def test_successful_run_yields_report_tree_and_counts(tmp_path, monkeypatch) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tune_support import Ep, episodes, write_arm
 
-from gym._tune_decide import (
+from gym.tweaker._decide import (
     ADOPT,
     INCONCLUSIVE,
     REJECT,

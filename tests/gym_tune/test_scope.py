@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from brain import transport_for
-from gym._tune_propose import KnobProposal, ask_brain, choose, fallback
-from gym._tune_space import (
+from gym.tweaker._propose import KnobProposal, ask_brain, choose, fallback
+from gym.tweaker._space import (
     ScopeError,
     alternatives,
     baseline_values,

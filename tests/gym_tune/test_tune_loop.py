@@ -12,9 +12,9 @@ import tomllib
 import pytest
 from tune_support import episodes, write_arm
 
-from gym._errors import GymConfigError
 from gym.config import GymConfig, read_toml
-from gym.tweaker import TuneOptions, arm_config, paired_config, tune
+from gym.errors import GymConfigError
+from gym.tweaker._loop import TuneOptions, arm_config, paired_config, tune
 from ledger import Ledger
 from swarm.knobs import load_knob_file
 

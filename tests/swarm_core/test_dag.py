@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from swarm import PlanError, Subtask, load_plan
-from swarm.priority import critical_path_lengths
+from swarm.scheduler.priority import critical_path_lengths
 
 
 def test_a_cycle_is_rejected_at_load_with_the_n_of_m_count():

@@ -286,7 +286,7 @@ def test_advisory_verdicts_act_only_above_the_confidence_bar(tmp_path):
 
 
 async def test_the_tick_runs_only_when_a_judge_or_replanner_is_attached(monkeypatch):
-    from swarm.scheduler import Scheduler
+    from swarm.scheduler._scheduler import Scheduler
 
     ticks = []
     monkeypatch.setattr(

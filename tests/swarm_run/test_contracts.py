@@ -7,7 +7,7 @@ import json
 from swarmrun_support import Recorder, scripted
 
 from brain import ChatResponse
-from swarm.contracts import ContractWriter, cli_shape, contract_targets, spec_commands
+from swarm.pipeline.contracts import ContractWriter, cli_shape, contract_targets, spec_commands
 from swarm.protocols import Subtask
 
 ENTRY_STUB = """

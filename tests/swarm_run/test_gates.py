@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from swarmrun_support import Recorder
 
-from swarm.gates import GateStatus, ReviewGate, SmokeGate, entry_package, route
-from swarm.gates._result import GateFinding
+from swarm.pipeline.gates import GateStatus, ReviewGate, SmokeGate, entry_package, route
+from swarm.pipeline.gates._result import GateFinding
+from swarm.pipeline.run import honest_status
 from swarm.report import RunStatus, TaskReport, TaskStatus
-from swarm.run import honest_status
-from swarm.scheduler import SchedulerOutcome
+from swarm.scheduler._scheduler import SchedulerOutcome
 
 CLEAN = {
     "app/__init__.py": "",
@@ -206,10 +206,10 @@ async def test_false_green_stray_root_module_makes_suite_pass_but_entry_crashes(
 
 def test_sink_is_briefed_with_judge_verdicts_and_new_reviewer_findings(tmp_path: Path) -> None:
     from swarm.events import EventLog
-    from swarm.gates import GateRunner
     from swarm.knobs import Knobs
+    from swarm.pipeline.gates import GateRunner
+    from swarm.pipeline.worker import WorkerContext
     from swarm.protocols import Subtask
-    from swarm.worker import WorkerContext
 
     root = tree(tmp_path, CLEAN)
     events = EventLog(None)

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from swarmrun_support import Recorder, call, scripted, tools
 
-from swarm.mcp import McpError, McpHub, parse_servers
-from swarm.mcp._docs import DocsError, module_doc, symbol_doc
+from swarm.pipeline.mcp import McpError, McpHub, parse_servers
+from swarm.pipeline.mcp._docs import DocsError, module_doc, symbol_doc
+from swarm.pipeline.worker import Worker, WorkerContext, WorkerSettings
 from swarm.protocols import Assignment, Device, Subtask
-from swarm.worker import Worker, WorkerContext, WorkerSettings
 
 
 def test_docs_are_read_from_source_without_importing() -> None:

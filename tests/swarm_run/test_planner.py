@@ -10,9 +10,9 @@ import pytest
 from swarmrun_support import Recorder, scripted
 
 from brain import ChatResponse
-from swarm.clarify import ANSWERS_FILE, QUESTIONS_FILE, ask_user
 from swarm.knobs import Knobs
-from swarm.planner import (
+from swarm.pipeline.clarify import ANSWERS_FILE, QUESTIONS_FILE, ask_user
+from swarm.pipeline.planner import (
     SINK_ID,
     DraftSubtask,
     PlanDraft,

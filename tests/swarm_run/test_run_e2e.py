@@ -9,7 +9,7 @@ import pytest
 from swarmrun_support import COMPETENT3, PRIMARY, catalog_task, heavy_spec_tasks, read_log
 from typer.testing import CliRunner
 
-from swarm.cli import app
+from swarm.pipeline.cli import app
 from verifier import Status, Task, grade_workdir, sandbox
 
 FAST = ["--knob", "gates.smoke=false"]  # the smoke gate's pytest runs take seconds

@@ -14,7 +14,7 @@ import pytest
 from swarmrun_support import COMPETENT3, read_log
 from typer.testing import CliRunner
 
-from swarm.cli import app
+from swarm.pipeline.cli import app
 
 
 def invoke(*args: str, stdin: str | None = None):
@@ -116,7 +116,7 @@ def test_sigterm_writes_run_finished_interrupted_and_exits_130(tmp_path: Path) -
         [
             sys.executable,
             "-m",
-            "swarm.cli",
+            "swarm",
             "run",
             "--spec",
             str(spec),

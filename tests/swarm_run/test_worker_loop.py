@@ -9,9 +9,9 @@ from swarmrun_support import Recorder, call, prose, scripted, tools
 
 from brain import ContentError, FatalError, Message, Role, StalledError, TransientError
 from brain.sim import Fault, FaultKind
+from swarm.pipeline.worker import Worker, WorkerContext, WorkerSettings
+from swarm.pipeline.worker._compact import compact_messages, conversation_chars
 from swarm.protocols import Assignment, Device, ErrorClass, Subtask
-from swarm.worker import Worker, WorkerContext, WorkerSettings
-from swarm.worker._compact import compact_messages, conversation_chars
 
 DEVICE = Device(name="node-a", url="sim:scripted", model="scripted")
 MODELS = Subtask(id="models", description="data model", owned_files=("app/models.py",))

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from brain import ToolCall
-from swarm.worker import TRUNCATION_MARKER, Toolbox, ToolError, ToolPolicy, cap_output, confine
+from swarm.pipeline.worker import (
+    TRUNCATION_MARKER,
+    Toolbox,
+    ToolError,
+    ToolPolicy,
+    cap_output,
+    confine,
+)
 
 
 def test_confine_refuses_parent_directory_escape(tmp_path: Path) -> None:

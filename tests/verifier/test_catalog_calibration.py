@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from gym._cli_tasks import default_catalog
+from gym.cli._tasks import default_catalog
 from verifier import discover_tasks, self_test
 
 TASKS = discover_tasks(default_catalog(), errors=[])

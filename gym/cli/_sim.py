@@ -1,0 +1,78 @@
+"""`gym sim …`: run the offline simulator as a real HTTP server.
+
+``gym sim serve --port 8765 --profile flaky`` answers OpenAI Chat Completions at
+``http://127.0.0.1:8765/v1`` and Anthropic Messages at ``http://127.0.0.1:8765``,
+so any OpenAI- or Anthropic-speaking client (ours, the SDKs, another swarm) can be
+pointed at it.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from brain import BrainError
+
+sim_app = typer.Typer(help="The offline model simulator.", no_args_is_help=True)
+
+
+@sim_app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 = any free port).")] = 8765,
+    profile: Annotated[str, typer.Option(help="Profile(s), e.g. competent or flaky+slow.")] = (
+        "competent"
+    ),
+    seed: Annotated[int, typer.Option(help="Seed of the deterministic policy.")] = 0,
+    rate: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Rate of the profiles' misbehaviour.")
+    ] = None,
+    time_scale: Annotated[
+        float, typer.Option(min=0, help="Multiplier on modelled latency (0 = instant).")
+    ] = 1.0,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    catalog_dir: Annotated[
+        Path | None, typer.Option(help="Catalog of tasks the sim recognizes.")
+    ] = None,
+) -> None:
+    """Serve the simulator over HTTP (OpenAI /v1/chat/completions, Anthropic /v1/messages)."""
+    from brain.sim.server import SimServer
+
+    try:
+        server = SimServer(
+            profile=profile,
+            seed=seed,
+            rate=rate,
+            time_scale=time_scale,
+            catalog_dir=catalog_dir,
+            host=host,
+            port=port,
+        ).start()
+    except BrainError as exc:
+        typer.echo(f"gym sim serve: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(
+        f"sim '{profile}' (seed {seed}) serving OpenAI at {server.openai_base_url} "
+        f"and Anthropic at {server.base_url}; Ctrl-C stops",
+        err=True,
+    )
+    sys.stderr.flush()
+    signal.signal(signal.SIGTERM, _exit_quietly)  # a supervisor's stop is a clean shutdown
+    try:
+        server.wait()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.stop()
+
+
+def _exit_quietly(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``sim`` group to the gym app."""
+    app.add_typer(sim_app, name="sim")

@@ -1,0 +1,139 @@
+"""Assemble the evidence of one turn: report, event log, produced tree, counts, timing, usage.
+
+The report is the swarm's JSON on stdout (contract 2). When it is missing — the
+swarm was killed, crashed or printed garbage — per-task data is rebuilt from the
+event log, which the swarm flushes line by line precisely so a killed run still
+leaves its story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gym.collector._event_log import read_events, rebuild_report
+from gym.runner import SwarmRun
+
+#: Directories that are the swarm's or the harness's bookkeeping, not the produced app.
+NOT_PRODUCED = {".swarm", "__pycache__", ".pytest_cache", ".git"}
+
+
+@dataclass
+class Evidence:
+    """Everything known about one turn's swarm run, for the grader, the brain and the ledger."""
+
+    run: SwarmRun
+    report: dict[str, Any] | None
+    report_source: str  # "stdout" | "events" | "none"
+    events_path: Path | None
+    event_count: int
+    tree: dict[str, int] = field(default_factory=dict)  # relative path -> bytes
+    digest: str = ""  # sha256 over the produced tree's paths and contents
+    planned: set[str] | None = None  # owned files of the turn's plan (plan_loaded event)
+    tool_calls: int = 0
+    files_written: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def status(self) -> str:
+        """The swarm's own claim (done | failed | stuck | interrupted), or 'unknown'."""
+        return str((self.report or {}).get("status", "unknown"))
+
+
+def collect(run: SwarmRun, workdir: Path, *, since_events: set[Path] | None = None) -> Evidence:
+    """Collect the evidence of ``run`` in ``workdir``.
+
+    ``since_events`` lists event logs that existed before this turn, so the turn's
+    own log is the new one (each swarm run writes ``.swarm/run-<id>.jsonl``).
+    """
+    report = parse_report(run.stdout)
+    events_path = _turn_event_log(workdir, report, since_events or set())
+    events = read_events(events_path) if events_path else []
+    source = "stdout" if report is not None else "none"
+    if report is None and events:
+        report, source = rebuild_report(events), "events"
+    tree = produced_tree(workdir)
+    evidence = Evidence(
+        run, report, source, events_path, len(events), tree=tree, digest=tree_digest(workdir, tree)
+    )
+    evidence.planned = planned_files(events)
+    _count(evidence, report or {}, events)
+    return evidence
+
+
+def planned_files(events: list[dict[str, Any]]) -> set[str] | None:
+    """Files the turn's plan gave to some task (the last ``plan_loaded`` event), if any."""
+    plans = [e for e in events if e.get("event") == "plan_loaded"]
+    if not plans:
+        return None
+    tasks = plans[-1].get("tasks") or []
+    owned = {str(p) for t in tasks if isinstance(t, dict) for p in t.get("owned_files") or []}
+    return owned | {str(p) for p in plans[-1].get("files") or [] if isinstance(p, str)}
+
+
+def parse_report(stdout: str) -> dict[str, Any] | None:
+    """The JSON report on stdout: the last line (or whole text) that parses to an object."""
+    candidates = [stdout.strip()] + [line for line in reversed(stdout.splitlines()) if line]
+    for text in candidates:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and "status" in data:
+            return data
+    return None
+
+
+def _turn_event_log(workdir: Path, report: dict[str, Any] | None, before: set[Path]) -> Path | None:
+    swarm_dir = workdir / ".swarm"
+    if report and report.get("run_id"):
+        named = swarm_dir / f"run-{report['run_id']}.jsonl"
+        if named.is_file():
+            return named
+    fresh = [p for p in swarm_dir.glob("run-*.jsonl") if p not in before]
+    return max(fresh, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def produced_tree(workdir: Path) -> dict[str, int]:
+    """Relative path -> size of every file the app consists of (bookkeeping dirs excluded)."""
+    tree: dict[str, int] = {}
+    for path in sorted(workdir.rglob("*")):
+        rel = path.relative_to(workdir)
+        if NOT_PRODUCED.intersection(rel.parts) or not path.is_file() or path.is_symlink():
+            continue
+        tree[rel.as_posix()] = path.stat().st_size
+    return tree
+
+
+def tree_digest(workdir: Path, tree: dict[str, int]) -> str:
+    """A fingerprint of the produced app: equal digests mean the turn changed nothing."""
+    sha = hashlib.sha256()
+    for rel in tree:
+        sha.update(rel.encode() + b"\0")
+        try:
+            sha.update((workdir / rel).read_bytes())
+        except OSError:
+            continue
+    return sha.hexdigest()
+
+
+def _count(evidence: Evidence, report: dict[str, Any], events: list[dict[str, Any]]) -> None:
+    tasks = report.get("tasks") or []
+    evidence.tool_calls = sum(int(t.get("tool_calls") or 0) for t in tasks) or sum(
+        1 for e in events if e.get("event") == "tool_call"
+    )
+    evidence.files_written = sum(len(t.get("files_written") or []) for t in tasks) or sum(
+        1 for e in events if e.get("event") == "file_written"
+    )
+    usage = report.get("usage") or {}
+    evidence.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+    evidence.completion_tokens = int(usage.get("completion_tokens") or 0)
+
+
+def existing_event_logs(workdir: Path) -> set[Path]:
+    """Event logs already in ``workdir`` (call before a turn, pass to :func:`collect`)."""
+    return set((workdir / ".swarm").glob("run-*.jsonl"))

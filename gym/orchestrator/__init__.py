@@ -1,0 +1,24 @@
+"""The orchestrator: a `gym run` end to end — preflight, the run folder, the run's ledger record.
+
+Nothing is written before the preflight has checked every input; a run can be resumed
+from its folder after a crash or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+from gym.orchestrator._preflight import PROBE_TIMEOUT_S, Prepared, load_catalog, prepare
+from gym.orchestrator._run import run_gym
+from gym.orchestrator._run_folder import load_run, run_dir, write_summary
+from gym.orchestrator._run_record import run_record
+
+__all__ = [
+    "load_catalog",
+    "load_run",
+    "prepare",
+    "Prepared",
+    "PROBE_TIMEOUT_S",
+    "run_dir",
+    "run_gym",
+    "run_record",
+    "write_summary",
+]

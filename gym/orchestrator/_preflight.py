@@ -1,0 +1,72 @@
+"""Check everything the user gave before anything is written.
+
+Unknown suite, a task file that does not load, a fleet or brain URL that is
+malformed or does not answer: each is one GymConfigError line, raised before
+the ledger or the run folder is touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from brain import BrainError, NodeSpec, Transport, parse_fleet_spec, parse_node_spec, transport_for
+from gym.catalog import CATALOG_DIR
+from gym.config import GymConfig
+from gym.errors import GymConfigError
+from gym.generator.suites import Suite, load_suite
+from verifier import Task, TaskError, discover_tasks
+
+#: Seconds a node gets to answer the probe: a local server that is up answers at once;
+#: a model still loading is given a little grace before we call the URL dead.
+PROBE_TIMEOUT_S = 15.0
+
+
+@dataclass
+class Prepared:
+    """The validated inputs of a run."""
+
+    tasks: list[Task]
+    suite: Suite | None
+    fleet: list[NodeSpec]
+    brain_node: NodeSpec
+    brain: Transport
+
+
+def load_catalog(config: GymConfig) -> list[Task]:
+    """The task catalog (built-in unless ``catalog_dir`` is set); a bad task file is bad input."""
+    root = Path(config.catalog_dir) if config.catalog_dir else CATALOG_DIR
+    if not root.is_dir():
+        raise GymConfigError(f"catalog {root} is not a directory")
+    try:
+        return discover_tasks(root)
+    except TaskError as exc:
+        raise GymConfigError(str(exc)) from None
+
+
+async def prepare(config: GymConfig) -> Prepared:
+    """Validate the config against the catalog, suites and the live fleet and brain."""
+    tasks = load_catalog(config)
+    suite = load_suite(config.suite) if config.suite else None
+    try:
+        fleet = parse_fleet_spec(config.fleet)
+        brain_node = parse_node_spec(config.brain)
+        brain = transport_for(brain_node.url, model=brain_node.model or None)
+    except BrainError as exc:
+        raise GymConfigError(str(exc)) from None
+    await asyncio.gather(*(probe(n, "fleet node") for n in fleet), probe(brain_node, "brain"))
+    return Prepared(tasks, suite, fleet, brain_node, brain)
+
+
+async def probe(node: NodeSpec, role: str) -> None:
+    """Ask the node for its models; GymConfigError when it does not answer in time."""
+    try:
+        transport = transport_for(node.url, model=node.model or None)
+        try:
+            await asyncio.wait_for(transport.probe(), PROBE_TIMEOUT_S)
+        finally:
+            await transport.aclose()
+    except (BrainError, TimeoutError) as exc:
+        reason = str(exc) or "no answer within the probe timeout"
+        raise GymConfigError(f"{role} {node.name} ({node.url}) does not answer: {reason}") from None

@@ -1,0 +1,326 @@
+"""The tool-calling agent loop: the swarm's :class:`~swarm.protocols.Dispatcher`.
+
+One attempt of one subtask on one device: build the prompt, let the model call
+tools until ``done`` (or the turn cap), then apply the done gates. Brain errors
+map onto the scheduler's retry classes; a failed gate is a content error whose
+message becomes the next attempt's supervisor note.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from brain import (
+    BrainError,
+    ChatRequest,
+    FatalError,
+    Message,
+    Role,
+    ToolSpec,
+    TransientError,
+    Transport,
+    Usage,
+)
+from swarm.pipeline.worker._compact import compact_messages
+from swarm.pipeline.worker._context import WorkerContext
+from swarm.pipeline.worker._prompts import (
+    NARRATION_NUDGE,
+    SINK_NUDGE,
+    WORKER_SYSTEM,
+    WorkerBrief,
+    worker_user_message,
+)
+from swarm.pipeline.worker._settings import WorkerSettings
+from swarm.pipeline.worker._tools import TOOL_SPECS, McpCaller, Toolbox, ToolOutcome, ToolPolicy
+from swarm.protocols import Assignment, DispatchResult, ErrorClass, EventSink, Subtask
+
+WRITE_FIRST_NOTE = "your very first action must be to write each of these files: {files}"
+FAKE_DONE_NOTE = "you called done without writing your files; " + WRITE_FIRST_NOTE
+NARRATED_NOTE = "you answered in prose instead of calling tools; " + WRITE_FIRST_NOTE
+SINK_NARRATED_NOTE = (
+    "you answered in prose instead of calling tools; act only through tool "
+    "calls: run_command to check, write_file to fix, then done"
+)
+
+
+def error_class_of(exc: BrainError) -> ErrorClass:
+    """Map the brain's error tree onto the scheduler's retry classes."""
+    if isinstance(exc, TransientError):
+        return ErrorClass.TRANSIENT
+    if isinstance(exc, FatalError):
+        return ErrorClass.FATAL
+    return ErrorClass.CONTENT
+
+
+class AttemptStopped(Exception):
+    """The attempt ended without success; carries the class and the note for the retry."""
+
+    def __init__(self, error_class: ErrorClass, message: str) -> None:
+        super().__init__(message)
+        self.error_class = error_class
+
+
+@dataclass
+class _Attempt:
+    """Mutable state of one attempt."""
+
+    assignment: Assignment
+    events: EventSink
+    toolbox: Toolbox
+    messages: list[Message]
+    tools: list[ToolSpec]
+    usage: Usage = field(default_factory=Usage)
+    tool_calls: int = 0
+    written: list[str] = field(default_factory=list)
+    nudges: int = 0
+
+    @property
+    def task(self) -> Subtask:
+        return self.assignment.task
+
+
+class Worker:
+    """Runs subtasks with a tool-calling model on the assigned device (a Dispatcher)."""
+
+    def __init__(
+        self,
+        transports: Mapping[str, Transport],
+        context: WorkerContext,
+        settings: WorkerSettings | None = None,
+        *,
+        mcp_tools: Mapping[str, McpCaller] | None = None,
+        mcp_specs: list[ToolSpec] | None = None,
+    ) -> None:
+        self.transports = transports
+        self.context = context
+        self.settings = settings or WorkerSettings()
+        self.mcp_tools = dict(mcp_tools or {})
+        self.mcp_specs = list(mcp_specs or [])
+
+    async def dispatch(self, assignment: Assignment, events: EventSink) -> DispatchResult:
+        """Run one attempt; never raises except on cancellation."""
+        attempt = self._start(assignment, events)
+        try:
+            await self._converse(attempt)
+            self._check_done(attempt)
+        except AttemptStopped as stop:
+            return self._result(attempt, stop.error_class, str(stop))
+        except BrainError as exc:
+            return self._result(attempt, error_class_of(exc), str(exc))
+        return self._result(attempt, None, None)
+
+    # -- setup -------------------------------------------------------------------------------
+
+    def _start(self, assignment: Assignment, events: EventSink) -> _Attempt:
+        task = assignment.task
+        if self.settings.write_first:
+            for rel in task.owned_files:
+                (self.context.workdir / rel).parent.mkdir(parents=True, exist_ok=True)
+        owners = {p: t for p, t in self.context.owners().items() if t != task.id}
+        toolbox = Toolbox(
+            self.context.workdir,
+            policy=ToolPolicy(foreign_owned=owners, may_write_foreign=task.is_sink),
+            output_cap=self.settings.output_cap,
+            command_timeout_s=self.settings.command_timeout_s,
+            mcp_tools=self.mcp_tools,
+        )
+        messages = [
+            Message(role=Role.SYSTEM, content=WORKER_SYSTEM),
+            Message(role=Role.USER, content=worker_user_message(self._brief(assignment))),
+        ]
+        return _Attempt(assignment, events, toolbox, messages, TOOL_SPECS + self.mcp_specs)
+
+    def _brief(self, assignment: Assignment) -> WorkerBrief:
+        task, ctx, s = assignment.task, self.context, self.settings
+        deps = ctx.dependency_files(task, s.dep_chars) if s.inject_deps else {}
+        return WorkerBrief(
+            spec=ctx.spec,
+            task_id=task.id,
+            description=task.description,
+            owned_files=task.owned_files,
+            detail=ctx.details.get(task.id, ""),
+            frozen_interfaces=ctx.frozen_interfaces,
+            dependency_files=deps,
+            clarifications=ctx.clarifications,
+            supervisor_note=assignment.supervisor_note,
+            review_findings=ctx.findings_for(task),
+            prior_work=dict(assignment.prior_work),
+            current_files={} if assignment.prior_work else ctx.current_files(task),
+            mcp_tools=[spec.name for spec in self.mcp_specs],
+            write_first=s.write_first,
+        )
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    async def _converse(self, attempt: _Attempt) -> None:
+        transport = self.transports[attempt.assignment.device.name]
+        for _ in range(self.settings.turn_cap):
+            compact_messages(
+                attempt.messages, self.settings.context_chars, self.settings.keep_recent_turns
+            )
+            response = await transport.chat(
+                ChatRequest(
+                    messages=attempt.messages,
+                    tools=attempt.tools,
+                    stream=self.settings.stream,
+                    temperature=self.settings.temperature,
+                )
+            )
+            attempt.usage = attempt.usage + response.usage
+            if not response.tool_calls:
+                if self._finished(attempt):
+                    return  # did the work, then said so in prose: as good as done
+                self._nudge(attempt, response.text)
+                continue
+            attempt.messages.append(
+                Message(
+                    role=Role.ASSISTANT,
+                    content=response.text,
+                    tool_calls=response.tool_calls,
+                )
+            )
+            if await self._run_calls(attempt):
+                return
+        if not self._finished(attempt):
+            raise AttemptStopped(
+                ErrorClass.CONTENT,
+                f"turn cap of {self.settings.turn_cap} reached before done; write your files "
+                "first and call done as soon as they work",
+            )
+
+    async def _run_calls(self, attempt: _Attempt) -> bool:
+        """Execute one turn's calls in order; True when the model called done."""
+        finished = False
+        for call in list(attempt.messages[-1].tool_calls):
+            outcome = await attempt.toolbox.call(call)
+            attempt.tool_calls += 1
+            self._record(attempt, call.name, call.arguments.get("path"), outcome)
+            attempt.messages.append(
+                Message(
+                    role=Role.TOOL,
+                    content=outcome.text,
+                    tool_call_id=call.id,
+                    name=call.name,
+                )
+            )
+            finished = finished or outcome.done_summary is not None
+        return finished
+
+    def _record(self, attempt: _Attempt, tool: str, path: object, outcome: ToolOutcome) -> None:
+        device = attempt.assignment.device.name
+        task_id = attempt.task.id
+        fields = {"path": path} if isinstance(path, str) else {}
+        attempt.events.emit(
+            "tool_call",
+            task_id=task_id,
+            device=device,
+            tool=tool,
+            ok=outcome.ok,
+            mcp=outcome.mcp,
+            attempt=attempt.assignment.attempt,
+            **fields,
+        )
+        if outcome.written:
+            if outcome.written not in attempt.written:
+                attempt.written.append(outcome.written)
+            size = (self.context.workdir / outcome.written).stat().st_size
+            attempt.events.emit(
+                "file_written", task_id=task_id, device=device, path=outcome.written, bytes=size
+            )
+
+    def _nudge(self, attempt: _Attempt, text: str) -> None:
+        attempt.nudges += 1
+        task = attempt.task
+        attempt.events.emit(
+            "worker_note",
+            task_id=task.id,
+            device=attempt.assignment.device.name,
+            note="narrated",
+            nudge=attempt.nudges,
+        )
+        if attempt.nudges > self.settings.narration_nudges:
+            raise AttemptStopped(
+                ErrorClass.CONTENT,
+                self._note(task, NARRATED_NOTE) if task.owned_files else SINK_NARRATED_NOTE,
+            )
+        nudge = (
+            NARRATION_NUDGE.format(files=", ".join(task.owned_files))
+            if task.owned_files
+            else SINK_NUDGE
+        )
+        attempt.messages.append(Message(role=Role.ASSISTANT, content=text))
+        attempt.messages.append(Message(role=Role.USER, content=nudge))
+
+    # -- done gates --------------------------------------------------------------------------
+
+    def _note(self, task: Subtask, template: str) -> str:
+        missing = self._missing(task) or list(task.owned_files)
+        return template.format(files=", ".join(missing))
+
+    def _missing(self, task: Subtask) -> list[str]:
+        return [f for f in task.owned_files if not (self.context.workdir / f).is_file()]
+
+    def _finished(self, attempt: _Attempt) -> bool:
+        """Work done without a ``done`` call: owned files complete, or a sink that acted."""
+        if not attempt.task.owned_files:
+            return attempt.tool_calls > 0  # the gates after the sink judge what it did
+        return self._files_complete(attempt)
+
+    def _files_complete(self, attempt: _Attempt) -> bool:
+        task = attempt.task
+        wrote_own = any(f in attempt.written for f in task.owned_files)
+        return (
+            bool(task.owned_files)
+            and wrote_own
+            and not self._missing(task)
+            and self._syntax_problem(task) is None
+        )
+
+    def _check_done(self, attempt: _Attempt) -> None:
+        task = attempt.task
+        if not task.owned_files:
+            return
+        wrote_own = any(f in attempt.written for f in task.owned_files)
+        if self.settings.fake_done_gate and (not wrote_own or self._missing(task)):
+            raise AttemptStopped(ErrorClass.CONTENT, self._note(task, FAKE_DONE_NOTE))
+        problem = self._syntax_problem(task) if self.settings.syntax_gate else None
+        if problem:
+            raise AttemptStopped(ErrorClass.CONTENT, problem)
+
+    def _syntax_problem(self, task: Subtask) -> str | None:
+        for rel in task.owned_files:
+            path = self.context.workdir / rel
+            if not rel.endswith(".py") or not path.is_file():
+                continue
+            problem = syntax_error_of(path, rel)
+            if problem:
+                return problem
+        return None
+
+    def _result(
+        self, attempt: _Attempt, error_class: ErrorClass | None, error: str | None
+    ) -> DispatchResult:
+        return DispatchResult(
+            ok=error_class is None,
+            error_class=error_class,
+            error=error,
+            tool_calls=attempt.tool_calls,
+            files_written=list(attempt.written),
+            prompt_tokens=attempt.usage.prompt_tokens,
+            completion_tokens=attempt.usage.completion_tokens,
+        )
+
+
+def syntax_error_of(path: Path, rel: str) -> str | None:
+    """The exact SyntaxError of a Python file as one note, or None when it parses."""
+    try:
+        ast.parse(path.read_text(encoding="utf-8", errors="replace"), filename=rel)
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
+        line = (exc.text or "").strip()
+        shown = f": {line}" if line else ""
+        return f"{rel} does not parse: SyntaxError: {exc.msg} ({rel}, {where}){shown}; fix it"
+    return None
