@@ -22,7 +22,7 @@ from pathlib import Path
 from rich.console import Console
 
 from gym.config import GymConfig
-from gym.orchestrator._run import run_gym
+from gym.orchestrator import run_gym
 
 WALL_TARGET_S = 600.0
 OVERHEAD_TARGET_S = 2.0

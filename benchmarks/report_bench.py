@@ -17,8 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from ledger import EpisodeRecord, Ledger, RunRecord
-from ledger._synthetic import SyntheticConfig, SyntheticPlan, _grade, fill
+from ledger import (
+    EpisodeRecord,
+    Ledger,
+    RunRecord,
+    SyntheticConfig,
+    SyntheticPlan,
+    fill_synthetic,
+    synthetic_grade,
+)
 from reports import build_report
 
 BUILD_TARGET_S, SIZE_TARGET_MB, APPEND_TARGET_S = 10.0, 15.0, 1.0
@@ -36,7 +43,7 @@ def synthetic_ledger(gym_dir: Path, episodes: int) -> Ledger:
     runs_per_config, tasks = 10, 20
     seeds = max(1, episodes // (len(configs) * runs_per_config * tasks))
     ledger = Ledger.open(gym_dir)
-    fill(
+    fill_synthetic(
         ledger,
         SyntheticPlan(
             configs=configs,
@@ -48,7 +55,9 @@ def synthetic_ledger(gym_dir: Path, episodes: int) -> Ledger:
         ),
     )
     # a few turns with event logs so the Gantt timeline is part of the measured build
-    fill(ledger, SyntheticPlan(configs=configs[:1], tasks=2, seeds=1, events=True, seed=1))
+    fill_synthetic(
+        ledger, SyntheticPlan(configs=configs[:1], tasks=2, seeds=1, events=True, seed=1)
+    )
     return ledger
 
 
@@ -59,7 +68,7 @@ def time_append(ledger: Ledger, rows: int = 1000) -> tuple[float, int]:
     run_id = ledger.start_run(RunRecord(simulated=True, suite="bench"))
     episode_id = ledger.start_episode(EpisodeRecord(run_id=run_id, task="bench"))
     rng = random.Random(0)
-    grades = [_grade("bench", 1, _verdict(i), rng, "") for i in range(-(-rows // 7))]
+    grades = [synthetic_grade("bench", 1, _verdict(i), rng, "") for i in range(-(-rows // 7))]
     started = time.perf_counter()
     for turn, grade in enumerate(grades, start=1):
         ledger.record_grade(episode_id, turn, grade)

@@ -9,6 +9,7 @@ Public surface::
     RunRecord, EpisodeRecord, TurnRecord, ExperimentRecord, NodeRecord   (inputs)
     RunView, EpisodeView, TurnView, GradeView, GradeSetView, ArtifactRef (reads)
     LedgerError and its subclasses (see ledger/_errors.py)
+    SyntheticPlan, fill_synthetic, add_synthetic_run      (seeded ledgers for tests, demos)
 """
 
 from ledger._errors import (
@@ -40,6 +41,13 @@ from ledger._records import (
 )
 from ledger._regrade import RegradeSummary, regrade_run
 from ledger._schema import MIGRATIONS, SCHEMA_VERSION
+from ledger._synthetic import (
+    SyntheticConfig,
+    SyntheticPlan,
+    add_synthetic_run,
+    fill_synthetic,
+    synthetic_grade,
+)
 
 __all__ = [
     "LEDGER_FILE",
@@ -66,8 +74,13 @@ __all__ = [
     "RunRecord",
     "RunStatus",
     "RunView",
+    "SyntheticConfig",
+    "SyntheticPlan",
     "TurnRecord",
     "TurnView",
+    "add_synthetic_run",
     "code_version",
+    "fill_synthetic",
     "regrade_run",
+    "synthetic_grade",
 ]

@@ -60,7 +60,7 @@ class SyntheticPlan:
     seed: int = 0
 
 
-def fill(ledger: Ledger, plan: SyntheticPlan) -> list[str]:
+def fill_synthetic(ledger: Ledger, plan: SyntheticPlan) -> list[str]:
     """Write the plan's runs into ``ledger``; returns the run ids in creation order."""
     rng = random.Random(plan.seed)
     run_ids = []
@@ -133,7 +133,9 @@ def _episode(
                 report=_report(config, rng),
             )
         )
-        ledger.record_grade(episode_id, turn, _grade(task, turn, verdict, rng, plan.injected))
+        ledger.record_grade(
+            episode_id, turn, synthetic_grade(task, turn, verdict, rng, plan.injected)
+        )
         if plan.events:
             _store_events(ledger, episode_id, turn, config, rng)
     ledger.finish_episode(episode_id, "finished", verdict)
@@ -163,7 +165,10 @@ def _report(config: SyntheticConfig, rng: random.Random) -> dict[str, object]:
     return {"status": "done", "per_device": per_device, "tasks": tasks}
 
 
-def _grade(task: str, turn: int, verdict: Verdict, rng: random.Random, injected: str) -> Grade:
+def synthetic_grade(
+    task: str, turn: int, verdict: Verdict, rng: random.Random, injected: str
+) -> Grade:
+    """A grade on every dimension that follows ``verdict`` with seeded noise."""
     base = 0.85 if verdict == Verdict.PASS else 0.35
     dims = {}
     for name in DIMENSIONS:
@@ -212,7 +217,7 @@ def _store_events(
         ledger.store_artifact(episode_id, path, "events", turn=turn)
 
 
-def add_run(
+def add_synthetic_run(
     ledger: Ledger,
     outcomes: list[bool],
     *,

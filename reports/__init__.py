@@ -5,6 +5,7 @@ Public surface::
     build_report(ledger, out, *, run_ids, group_by, timeline, max_episodes, comparison)
     compare_runs(data, baseline, candidate) -> Comparison      (load(ledger) -> ReportData)
     wilson, pass_hat_k, mcnemar_exact, paired_bootstrap, mde_pass_rate, mde_score
+    export_frame, write_export; comparison_table, mde_sentence   (CLI output)
     ReportError, ComparisonError
 """
 
@@ -12,6 +13,7 @@ from reports._build import DEFAULT_MAX_EPISODES, ReportSummary, build_report
 from reports._compare import Comparison, DimensionChange, compare_runs, pair_episodes
 from reports._data import GROUP_KEYS, ReportData, load
 from reports._errors import ComparisonError, ReportError
+from reports._export import export_frame, write_export
 from reports._stats import (
     BootstrapResult,
     Interval,
@@ -23,6 +25,7 @@ from reports._stats import (
     pass_hat_k,
     wilson,
 )
+from reports._table import comparison_table, mde_sentence
 
 __all__ = [
     "DEFAULT_MAX_EPISODES",
@@ -38,12 +41,16 @@ __all__ = [
     "ReportSummary",
     "build_report",
     "compare_runs",
+    "comparison_table",
+    "export_frame",
     "load",
     "mcnemar_exact",
     "mde_pass_rate",
+    "mde_sentence",
     "mde_score",
     "pair_episodes",
     "paired_bootstrap",
     "pass_hat_k",
     "wilson",
+    "write_export",
 ]

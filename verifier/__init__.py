@@ -4,6 +4,7 @@ Public surface is re-exported here; implementation lives in ``_module.py`` files
 """
 
 from verifier._errors import InputError, SelfTestError, VerifierError
+from verifier._evidence import latest_event_log, read_report
 from verifier._grade import (
     DETERMINISTIC_DIMENSIONS,
     DIMENSIONS,
@@ -31,6 +32,7 @@ from verifier._task import (
     TaskError,
     load_task,
 )
+from verifier._text import clean_line
 
 __all__ = [
     "InputError",
@@ -63,5 +65,8 @@ __all__ = [
     "Task",
     "TaskError",
     "Verdict",
+    "clean_line",
+    "latest_event_log",
     "load_task",
+    "read_report",
 ]

@@ -19,7 +19,7 @@ from verifier import sandbox
 from verifier._evidence import RunEvidence
 from verifier._grade import Status
 from verifier._task import Check, CheckKind, ExpectStdout
-from verifier._text import clean
+from verifier._text import clean_line
 from verifier._workspace import GradedTree
 
 _EXCERPT = 160
@@ -83,7 +83,7 @@ def _tail(text: str) -> str:
 
 def _excerpt(text: str) -> str:
     """App output is untrusted: newlines shown as \\n, control characters dropped."""
-    return clean(text.strip().replace("\n", "\\n"), _EXCERPT)
+    return clean_line(text.strip().replace("\n", "\\n"), _EXCERPT)
 
 
 # ---------------------------------------------------------------- command

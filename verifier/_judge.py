@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from brain import BrainError, Message, Role, Transport, ask_structured
 from verifier._grade import DimensionGrade, Finding, Severity, Source, Status
 from verifier._task import Task
-from verifier._text import clean
+from verifier._text import clean_line
 from verifier._workspace import IGNORED
 
 JUDGE_DIMENSION_NAMES = ("requirements", "code_quality", "bugs")
@@ -204,12 +204,12 @@ def grade_requirements(report: JudgeReport, asked: list[str]) -> DimensionGrade:
         if verdict is not None and verdict.met:
             met += 1
             continue
-        why = clean(verdict.evidence) if verdict else "the judge did not answer it"
+        why = clean_line(verdict.evidence) if verdict else "the judge did not answer it"
         findings.append(
             Finding(
                 code="requirement_unmet",
                 severity=Severity.HIGH,
-                message=f"{i + 1}. {clean(requirement, 120)} — {why}",
+                message=f"{i + 1}. {clean_line(requirement, 120)} — {why}",
             )
         )
     share = met / len(asked) if asked else 1.0
@@ -221,7 +221,7 @@ def grade_quality(report: JudgeReport) -> DimensionGrade:
     """1–5 mapped to 0..1; 3 or more passes, 2 is partial, 1 fails."""
     q = report.code_quality.score
     findings = [
-        Finding(code="quality_reason", severity=Severity.INFO, message=clean(r))
+        Finding(code="quality_reason", severity=Severity.INFO, message=clean_line(r))
         for r in report.code_quality.reasons[:10]
     ]
     status = Status.PASS if q >= 3 else Status.PARTIAL if q == 2 else Status.FAIL
@@ -242,12 +242,12 @@ def grade_bugs(report: JudgeReport, shown: list[str]) -> DimensionGrade:
     """A high-severity bug fails, a medium one makes it partial; low ones lower the score."""
     findings = []
     for bug in report.bugs[:50]:
-        path = _relative(clean(bug.file, 200))
+        path = _relative(clean_line(bug.file, 200))
         findings.append(
             Finding(
                 code=f"bug_{bug.severity}",
                 severity=_BUG_SEVERITY[bug.severity],
-                message=clean(bug.description),
+                message=clean_line(bug.description),
                 file=path if path in shown else None,
                 line=bug.line or None,
             )
@@ -261,7 +261,7 @@ def grade_bugs(report: JudgeReport, shown: list[str]) -> DimensionGrade:
 
 def inconclusive_judge(reason: str) -> dict[str, DimensionGrade]:
     """All three judge dimensions inconclusive with ``reason``."""
-    finding = Finding(code="judge_unavailable", message=clean(reason), severity=Severity.INFO)
+    finding = Finding(code="judge_unavailable", message=clean_line(reason), severity=Severity.INFO)
     return {name: _judged(Status.INCONCLUSIVE, 0.0, [finding]) for name in JUDGE_DIMENSION_NAMES}
 
 

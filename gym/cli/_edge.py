@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from verifier._text import clean
+from verifier import clean_line
 
 #: Error lines longer than this are cut with an ellipsis.
 MESSAGE_LIMIT = 500
@@ -28,7 +28,7 @@ def first_line(exc: Exception) -> str:
 
 def fail(prefix: str, exc: Exception, code: int = 2) -> typer.Exit:
     """Print ``prefix: message`` on stderr and return the Exit to raise."""
-    typer.echo(f"{prefix}: {clean(first_line(exc), MESSAGE_LIMIT)}", err=True)
+    typer.echo(f"{prefix}: {clean_line(first_line(exc), MESSAGE_LIMIT)}", err=True)
     return typer.Exit(code)
 
 

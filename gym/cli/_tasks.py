@@ -19,9 +19,15 @@ import typer
 import verifier
 from brain import BrainError, Transport, transport_for
 from gym.cli._edge import fail
-from verifier import Grade, Task, TaskError, VerifierError
-from verifier._evidence import latest_event_log, read_report
-from verifier._text import clean
+from verifier import (
+    Grade,
+    Task,
+    TaskError,
+    VerifierError,
+    clean_line,
+    latest_event_log,
+    read_report,
+)
 
 CatalogOpt = Annotated[Path | None, typer.Option(help="Catalog directory (default: built-in).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -96,7 +102,7 @@ def _print_self_test(result: verifier.SelfTestResult) -> None:
         mark = "ok  " if tree.ok else "FAIL"
         dims = " ".join(f"{n}={s}" for n, s in tree.statuses.items())
         line = f"  {mark} {tree.tree:<28} stage {tree.stage}  expect {tree.expect:<22} {dims}"
-        typer.echo(line + (f"\n       {clean(tree.reason, 400)}" if tree.reason else ""))
+        typer.echo(line + (f"\n       {clean_line(tree.reason, 400)}" if tree.reason else ""))
 
 
 @tasks_app.command("check")
@@ -109,7 +115,7 @@ def check_tasks(
     tasks, errors = _load_catalog(catalog)
     if not as_json:  # invalid task files first; each task's lines as soon as it is checked
         for line in errors:
-            typer.echo(f"FAIL {clean(line, 500)}", err=True)
+            typer.echo(f"FAIL {clean_line(line, 500)}", err=True)
     results = []
     for task in _select(tasks, ids or []):
         try:
@@ -117,7 +123,7 @@ def check_tasks(
         except VerifierError as exc:
             errors.append(str(exc))
             if not as_json:
-                typer.echo(f"FAIL {clean(str(exc), 500)}", err=True)
+                typer.echo(f"FAIL {clean_line(str(exc), 500)}", err=True)
             continue
         if not as_json:
             _print_self_test(results[-1])
@@ -151,8 +157,8 @@ def _print_grade(grade: Grade) -> None:
                 else ""
             )
             typer.echo(
-                f"      {finding.severity.value:<4} {finding.code}{clean(where, 120)}: "
-                f"{clean(finding.message, 240)}"
+                f"      {finding.severity.value:<4} {finding.code}{clean_line(where, 120)}: "
+                f"{clean_line(finding.message, 240)}"
             )
         if len(dim.findings) > 8:
             typer.echo(f"      … {len(dim.findings) - 8} more")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from brain import BrainError, Message, Role, Transport, ask_structured
 from gym.tweaker._space import KnobDelta, KnobDomain, ScopeError, alternatives, check_delta
-from verifier._text import clean  # one line, no control characters: model text is untrusted
+from verifier import clean_line  # one line, no control characters: model text is untrusted
 
 
 class KnobProposal(BaseModel):
@@ -99,9 +99,11 @@ def choose(
             refused = f"brain proposal refused: {exc}"
         else:
             if (delta.knob, delta.value) not in tried:
-                return Proposal(delta, "brain", clean(answer.rationale))
+                return Proposal(delta, "brain", clean_line(answer.rationale))
             refused = f"brain proposal refused: {delta.arg()} was already tried"
     delta = fallback(space, baseline, tried, seed)
     if delta is None:
         return None
-    return Proposal(delta, "fallback", "next untried alternative in a fixed order", clean(refused))
+    return Proposal(
+        delta, "fallback", "next untried alternative in a fixed order", clean_line(refused)
+    )

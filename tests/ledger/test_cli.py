@@ -10,8 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gym.cli import app
-from ledger import SCHEMA_VERSION, Ledger
-from ledger._synthetic import add_run
+from ledger import SCHEMA_VERSION, Ledger, add_synthetic_run
 
 runner = CliRunner()
 
@@ -20,8 +19,8 @@ runner = CliRunner()
 def gym_dir(tmp_path):
     path = tmp_path / ".gym"
     with Ledger.open(path) as ledger:
-        add_run(ledger, [True, False, True], model="qwen-7b")
-        add_run(ledger, [True, True, True], model="sim-x", simulated=True)
+        add_synthetic_run(ledger, [True, False, True], model="qwen-7b")
+        add_synthetic_run(ledger, [True, True, True], model="sim-x", simulated=True)
     return path
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger import Ledger
-from ledger._synthetic import add_run
+from ledger import Ledger, add_synthetic_run
 
 
 @pytest.fixture
@@ -16,5 +15,5 @@ def ledger(tmp_path):
 
 @pytest.fixture
 def run_with():
-    """``run_with(ledger, [True, False, ...], **options)`` -> run id (see ledger._synthetic)."""
-    return add_run
+    """``run_with(ledger, [True, False, ...], **options)`` -> run id (see ledger.SyntheticPlan)."""
+    return add_synthetic_run

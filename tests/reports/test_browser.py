@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger._synthetic import SyntheticConfig, SyntheticPlan, fill
+from ledger import SyntheticConfig, SyntheticPlan, fill_synthetic
 from reports import build_report
 
 pytestmark = pytest.mark.browser
@@ -160,7 +160,7 @@ def report_file(tmp_path):
     from ledger import Ledger
 
     with Ledger.open(tmp_path / ".gym") as ledger:
-        fill(
+        fill_synthetic(
             ledger,
             SyntheticPlan(
                 configs=[

@@ -6,8 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gym.cli import app
-from ledger import Ledger
-from ledger._synthetic import add_run
+from ledger import Ledger, add_synthetic_run
 
 runner = CliRunner()
 
@@ -22,11 +21,11 @@ def runs(tmp_path):
     gym_dir = tmp_path / ".gym"
     with Ledger.open(gym_dir) as ledger:
         ids = {
-            "base": add_run(ledger, [True] * 14),
-            "bad": add_run(ledger, [False] * 12 + [True] * 2),
-            "same": add_run(ledger, [True] * 14),
-            "sim": add_run(ledger, [True] * 14, simulated=True),
-            "other": add_run(ledger, [True] * 14, suite="weekly"),
+            "base": add_synthetic_run(ledger, [True] * 14),
+            "bad": add_synthetic_run(ledger, [False] * 12 + [True] * 2),
+            "same": add_synthetic_run(ledger, [True] * 14),
+            "sim": add_synthetic_run(ledger, [True] * 14, simulated=True),
+            "other": add_synthetic_run(ledger, [True] * 14, suite="weekly"),
         }
     return gym_dir, ids
 

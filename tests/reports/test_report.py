@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from plotly.offline import get_plotlyjs
 
-from ledger._synthetic import SyntheticConfig, SyntheticPlan, fill
+from ledger import SyntheticConfig, SyntheticPlan, fill_synthetic
 from reports import ReportError, build_report
 
 INJECTED = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2">'
@@ -17,7 +17,7 @@ INJECTED = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwne
 @pytest.fixture
 def mixed(ledger):
     """Two real configurations and one simulated, with event logs and a hostile finding."""
-    fill(
+    fill_synthetic(
         ledger,
         SyntheticPlan(
             configs=[
