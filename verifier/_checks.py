@@ -1,9 +1,9 @@
 """Deterministic check kinds: a registry from ``CheckKind`` to an async evaluator.
 
-Each evaluator receives the check and a :class:`CheckContext` and returns a
-:class:`CheckResult`. Command checks run in the sandbox in a fresh copy of the graded
-tree. A missing tool or a timeout is ``inconclusive``, never ``fail``: the oracle could not
-answer, which says nothing about the app.
+Each evaluator receives exactly its kind's model (a :class:`CommandCheck` for ``command``)
+and a :class:`CheckContext`, and returns a :class:`CheckResult`. Command checks run in the
+sandbox in a fresh copy of the graded tree. A missing tool or a timeout is ``inconclusive``,
+never ``fail``: the oracle could not answer, which says nothing about the app.
 """
 
 from __future__ import annotations
@@ -14,11 +14,21 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from verifier import sandbox
 from verifier._evidence import RunEvidence
 from verifier._grade import Status
-from verifier._task import Check, CheckKind, ExpectStdout
+from verifier._task import (
+    Check,
+    CheckKind,
+    CommandCheck,
+    ExpectStdout,
+    FileContainsCheck,
+    FileExistsCheck,
+    FileMatchesCheck,
+    ToolCalledCheck,
+)
 from verifier._text import clean_line
 from verifier._workspace import GradedTree
 
@@ -44,14 +54,18 @@ class CheckContext:
     evidence: RunEvidence
 
 
-Evaluator = Callable[[Check, CheckContext], Awaitable[CheckResult]]
-_EVALUATORS: dict[CheckKind, Evaluator] = {}
+_C = TypeVar("_C", bound=Check)
+Evaluator = Callable[[_C, CheckContext], Awaitable[CheckResult]]
+"""An async evaluator of one check kind, taking that kind's model."""
+
+# Keyed by kind, so each evaluator is only ever handed its own kind's model.
+_EVALUATORS: dict[CheckKind, Evaluator[Any]] = {}
 
 
-def check_kind(kind: CheckKind) -> Callable[[Evaluator], Evaluator]:
+def check_kind(kind: CheckKind) -> Callable[[Evaluator[_C]], Evaluator[_C]]:
     """Register the evaluator of one check kind."""
 
-    def register(func: Evaluator) -> Evaluator:
+    def register(func: Evaluator[_C]) -> Evaluator[_C]:
         _EVALUATORS[kind] = func
         return func
 
@@ -116,8 +130,7 @@ def stdout_mismatch(expect: ExpectStdout, stdout: str) -> str | None:
     return None if got == expect.json_ else f"JSON {_excerpt(json.dumps(got))} != expected"
 
 
-def _command_verdict(check: Check, result: sandbox.SandboxResult) -> tuple[Status, str]:
-    assert check.cmd is not None
+def _command_verdict(check: CommandCheck, result: sandbox.SandboxResult) -> tuple[Status, str]:
     if result.timed_out:
         return Status.INCONCLUSIVE, f"timed out after {check.timeout_s:g}s"
     if _missing_tool(result, check.cmd):
@@ -137,8 +150,7 @@ def _command_verdict(check: Check, result: sandbox.SandboxResult) -> tuple[Statu
 
 
 @check_kind(CheckKind.COMMAND)
-async def _command(check: Check, ctx: CheckContext) -> CheckResult:
-    assert check.cmd is not None
+async def _command(check: CommandCheck, ctx: CheckContext) -> CheckResult:
     workdir = await asyncio.to_thread(ctx.tree.fresh_copy, check.name)
     result = await sandbox.run_async(
         check.cmd, workdir=workdir, stdin=check.stdin, env=check.env, timeout_s=check.timeout_s
@@ -156,17 +168,16 @@ def _inside(root: Path, rel: str) -> Path | None:
     return path if path.is_relative_to(root.resolve()) else None
 
 
-def _read(check: Check, ctx: CheckContext) -> tuple[str | None, CheckResult | None]:
-    assert check.path is not None
+def _read(check: FileContainsCheck | FileMatchesCheck, ctx: CheckContext) -> str | CheckResult:
+    """The file's text, or the failed result when it is not a file inside the tree."""
     path = _inside(ctx.tree.root, check.path)
     if path is None or not path.is_file():
-        return None, _result(check, Status.FAIL, f"{check.path} does not exist")
-    return path.read_text(encoding="utf-8", errors="replace"), None
+        return _result(check, Status.FAIL, f"{check.path} does not exist")
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 @check_kind(CheckKind.FILE_EXISTS)
-async def _file_exists(check: Check, ctx: CheckContext) -> CheckResult:
-    assert check.path is not None
+async def _file_exists(check: FileExistsCheck, ctx: CheckContext) -> CheckResult:
     path = _inside(ctx.tree.root, check.path)
     if path is not None and path.exists():
         return _result(check, Status.PASS, f"{check.path} exists")
@@ -174,11 +185,10 @@ async def _file_exists(check: Check, ctx: CheckContext) -> CheckResult:
 
 
 @check_kind(CheckKind.FILE_CONTAINS)
-async def _file_contains(check: Check, ctx: CheckContext) -> CheckResult:
-    text, failed = _read(check, ctx)
-    if failed:
-        return failed
-    assert check.text is not None and text is not None
+async def _file_contains(check: FileContainsCheck, ctx: CheckContext) -> CheckResult:
+    text = _read(check, ctx)
+    if isinstance(text, CheckResult):
+        return text
     ok = check.text in text
     return _result(
         check,
@@ -188,11 +198,10 @@ async def _file_contains(check: Check, ctx: CheckContext) -> CheckResult:
 
 
 @check_kind(CheckKind.FILE_MATCHES)
-async def _file_matches(check: Check, ctx: CheckContext) -> CheckResult:
-    text, failed = _read(check, ctx)
-    if failed:
-        return failed
-    assert check.regex is not None and text is not None
+async def _file_matches(check: FileMatchesCheck, ctx: CheckContext) -> CheckResult:
+    text = _read(check, ctx)
+    if isinstance(text, CheckResult):
+        return text
     ok = re.search(check.regex, text, re.MULTILINE) is not None
     return _result(
         check,
@@ -210,7 +219,7 @@ def _tool_name(event: dict) -> str | None:
 
 
 @check_kind(CheckKind.TOOL_CALLED)
-async def _tool_called(check: Check, ctx: CheckContext) -> CheckResult:
+async def _tool_called(check: ToolCalledCheck, ctx: CheckContext) -> CheckResult:
     if ctx.evidence.events is None:
         return _result(check, Status.INCONCLUSIVE, "no event log given")
     calls = [e for e in ctx.evidence.named("tool_call") if _tool_name(e) == check.tool]

@@ -49,26 +49,35 @@ class Finding(BaseModel):
 
     code: str = Field(description="Stable snake_case id, e.g. false_green, stub_body, tampered.")
     message: str = Field(description="One line a person can act on.")
-    severity: Severity = Severity.LOW
-    file: str | None = None
-    line: int | None = None
+    severity: Severity = Field(
+        default=Severity.LOW,
+        description="high: a cause of failure; low: lowers the score; info: context only.",
+    )
+    file: str | None = Field(default=None, description="Path relative to the graded tree.")
+    line: int | None = Field(default=None, description="1-based line in ``file``; None: unknown.")
 
 
 class DimensionGrade(BaseModel):
     """Score and status of one dimension with its findings."""
 
-    score: float = Field(ge=0.0, le=1.0)
-    status: Status
-    findings: list[Finding] = Field(default_factory=list)
-    source: Source
+    score: float = Field(
+        ge=0.0, le=1.0, description="0.0 (worst) to 1.0 (best); the verdict reads status, not this."
+    )
+    status: Status = Field(description="Outcome; inconclusive when the oracle could not answer.")
+    findings: list[Finding] = Field(default_factory=list, description="Why it scored so.")
+    source: Source = Field(description="The deterministic oracles or the AI judge.")
 
 
 class Grade(BaseModel):
     """The full grade of one produced workdir at one stage of a task."""
 
-    task: str
-    stage: int = 1
-    verdict: Verdict
-    dimensions: dict[str, DimensionGrade]
+    task: str = Field(description="Id of the task graded.")
+    stage: int = Field(default=1, description="Stage graded; 1 is the opening spec.")
+    verdict: Verdict = Field(
+        description="From the deterministic dimensions; the judge may lower it."
+    )
+    dimensions: dict[str, DimensionGrade] = Field(
+        description="Dimension name (one of DIMENSIONS) to its grade; judge ones only if judged."
+    )
     tampered: bool = Field(default=False, description="A protected file was changed and restored.")
     isolation: str = Field(default="", description="Sandbox isolation used: bwrap, netns, rlimits.")

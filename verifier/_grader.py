@@ -28,7 +28,7 @@ from verifier._evidence import gather
 from verifier._grade import DimensionGrade, Grade, Status, Verdict
 from verifier._judge import judge as run_judge
 from verifier._sync import run_sync
-from verifier._task import Task
+from verifier._task import Check, Task
 from verifier._workspace import HIDDEN_TESTS_DIR, GradedTree, prepare
 
 # Checks run concurrently, but few at a time: each is a sandboxed interpreter.
@@ -65,7 +65,7 @@ async def _run_checks(ctx: GradeContext) -> None:
     gate = asyncio.Semaphore(_CHECK_CONCURRENCY)
     check_ctx = CheckContext(ctx.tree, ctx.evidence)
 
-    async def one(check) -> CheckResult:
+    async def one(check: Check) -> CheckResult:
         async with gate:
             return await evaluate(check, check_ctx)
 

@@ -54,33 +54,37 @@ code meets it, quoting file and function as evidence. Score code quality 1 (unus
 class RequirementVerdict(BaseModel):
     """One requirement: met or not, with evidence from the code."""
 
-    requirement: str
+    requirement: str = Field(description="The requirement, as numbered in the prompt.")
     met: bool
-    evidence: str = ""
+    evidence: str = Field(default="", description="File and function that show it, quoted.")
 
 
 class CodeQuality(BaseModel):
     """Overall code quality on a 1–5 scale."""
 
-    score: int = Field(ge=1, le=5)
-    reasons: list[str] = Field(default_factory=list)
+    score: int = Field(ge=1, le=5, description="1 (unusable) to 5 (exemplary).")
+    reasons: list[str] = Field(default_factory=list, description="Why that score, one per line.")
 
 
 class Bug(BaseModel):
     """A defect the judge found by reading."""
 
-    file: str
-    line: int = Field(default=0, ge=0)
-    severity: Literal["high", "medium", "low"]
-    description: str
+    file: str = Field(description="Path as in the prompt's === FILE: path === headers.")
+    line: int = Field(default=0, ge=0, description="1-based line; 0 when not known.")
+    severity: Literal["high", "medium", "low"] = Field(
+        description="high fails the bugs dimension, medium makes it partial, low lowers its score."
+    )
+    description: str = Field(description="What goes wrong, and on what input.")
 
 
 class JudgeReport(BaseModel):
     """The judge's structured answer (schema name ``JudgeReport``)."""
 
-    requirements: list[RequirementVerdict]
+    requirements: list[RequirementVerdict] = Field(
+        description="One verdict per numbered requirement, in the prompt's order."
+    )
     code_quality: CodeQuality
-    bugs: list[Bug] = Field(default_factory=list)
+    bugs: list[Bug] = Field(default_factory=list, description="Real bugs only; empty if none.")
 
 
 # ---------------------------------------------------------------- prompt

@@ -18,7 +18,7 @@ from __future__ import annotations
 import tomllib
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
@@ -62,10 +62,18 @@ class ExpectStdout(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    equals: str | None = None
-    contains: str | list[str] | None = None
-    regex: str | None = None
-    json_: Any = Field(default=None, alias="json")
+    equals: str | None = Field(
+        default=None, description="Whole stdout; a missing final newline is not a mismatch."
+    )
+    contains: str | list[str] | None = Field(
+        default=None, description="Substring(s) stdout must contain, in any order."
+    )
+    regex: str | None = Field(
+        default=None, description="Python regex searched in stdout with re.MULTILINE."
+    )
+    json_: Any = Field(
+        default=None, alias="json", description="Value stdout must parse to (JSON equality)."
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ExpectStdout:
@@ -77,42 +85,96 @@ class ExpectStdout(BaseModel):
         return self
 
 
-class Check(BaseModel):
-    """One deterministic check run against the produced app (golden values, files, tools)."""
+# Fields every kind has; the others are the kind's own and named when missing.
+_COMMON_FIELDS = frozenset({"name", "kind", "hidden"})
+
+
+class _CheckBase(BaseModel):
+    """What every check kind has: a name, and whether the swarm may see it."""
 
     model_config = {"extra": "forbid"}
 
     name: str = Field(description="Unique within the task; stages retire checks by name.")
-    kind: CheckKind
     hidden: bool = Field(default=False, description="Never shown to the swarm.")
-    # command
-    cmd: str | None = Field(default=None, description="Shell command run in the sandbox (sh -c).")
-    stdin: str | None = None
-    env: dict[str, str] = Field(default_factory=dict)
-    timeout_s: float = 20.0
-    expect_exit: int | None = 0
-    expect_stdout: ExpectStdout | None = None
-    expect_stderr_contains: str | None = None
-    # file_*
-    path: str | None = None
-    text: str | None = Field(default=None, description="file_contains: required substring.")
-    regex: str | None = Field(default=None, description="file_matches: required regex.")
-    # tool_called
-    tool: str | None = Field(default=None, description="tool_called: tool name seen in events.")
 
-    @model_validator(mode="after")
-    def _fields_for_kind(self) -> Check:
-        needed = {
-            CheckKind.COMMAND: ["cmd"],
-            CheckKind.FILE_EXISTS: ["path"],
-            CheckKind.FILE_CONTAINS: ["path", "text"],
-            CheckKind.FILE_MATCHES: ["path", "regex"],
-            CheckKind.TOOL_CALLED: ["tool"],
-        }[self.kind]
-        missing = [f for f in needed if getattr(self, f) is None]
+    @model_validator(mode="before")
+    @classmethod
+    def _names_the_check(cls, data: Any) -> Any:
+        """A kind's missing field is reported with the check's name, not only its index."""
+        if not isinstance(data, dict):
+            return data
+        # A null of another kind's field says nothing (models often send every key of the
+        # union with null): drop it; a real value there is still refused as extra.
+        data = {k: v for k, v in data.items() if v is not None or k in cls.model_fields}
+        if "name" not in data:
+            return data
+        own = (n for n, f in cls.model_fields.items() if n not in _COMMON_FIELDS)
+        missing = [n for n in own if cls.model_fields[n].is_required() and n not in data]
         if missing:
-            raise ValueError(f"check {self.name!r} of kind {self.kind} needs {', '.join(missing)}")
-        return self
+            kind = data.get("kind")
+            raise ValueError(f"check {data['name']!r} of kind {kind} needs {', '.join(missing)}")
+        return data
+
+
+class CommandCheck(_CheckBase):
+    """Run a shell command on the produced app and compare exit code and output to goldens."""
+
+    kind: Literal[CheckKind.COMMAND]
+    cmd: str = Field(description="Shell command (sh -c), run in a fresh copy of the tree.")
+    stdin: str | None = Field(default=None, description="Text fed to stdin; None feeds nothing.")
+    env: dict[str, str] = Field(
+        default_factory=dict, description="Added to the sandbox's scrubbed environment."
+    )
+    timeout_s: float = Field(
+        default=20.0, description="Wall-clock limit in seconds; a timeout is inconclusive."
+    )
+    expect_exit: int | None = Field(default=0, description="Required exit status; None: any.")
+    expect_stdout: ExpectStdout | None = Field(
+        default=None, description="Golden stdout; None leaves stdout unchecked."
+    )
+    expect_stderr_contains: str | None = Field(
+        default=None, description="Substring stderr must contain; None leaves stderr unchecked."
+    )
+
+
+class _FileCheck(_CheckBase):
+    """A check on one file of the graded tree."""
+
+    path: str = Field(description="Relative to the tree's root; a path escaping it fails.")
+
+
+class FileExistsCheck(_FileCheck):
+    """The file (or directory) at ``path`` exists."""
+
+    kind: Literal[CheckKind.FILE_EXISTS]
+
+
+class FileContainsCheck(_FileCheck):
+    """The file at ``path`` contains ``text``."""
+
+    kind: Literal[CheckKind.FILE_CONTAINS]
+    text: str = Field(description="Required substring, case-sensitive.")
+
+
+class FileMatchesCheck(_FileCheck):
+    """The file at ``path`` matches ``regex``."""
+
+    kind: Literal[CheckKind.FILE_MATCHES]
+    regex: str = Field(description="Python regex searched in the file with re.MULTILINE.")
+
+
+class ToolCalledCheck(_CheckBase):
+    """The swarm's event log shows a call of ``tool``."""
+
+    kind: Literal[CheckKind.TOOL_CALLED]
+    tool: str = Field(description="Tool name a tool_call event must carry (tool or name).")
+
+
+Check = Annotated[
+    CommandCheck | FileExistsCheck | FileContainsCheck | FileMatchesCheck | ToolCalledCheck,
+    Field(discriminator="kind"),
+]
+"""One deterministic check run against the produced app: a model per :class:`CheckKind`."""
 
 
 class Stage(BaseModel):
@@ -121,9 +183,11 @@ class Stage(BaseModel):
     model_config = {"extra": "forbid"}
 
     n: int = Field(ge=2, le=6, description="Stage number; stage 1 is the opening spec.")
-    move: Move
+    move: Move = Field(description="The kind of follow-up the user makes.")
     text: str = Field(min_length=1, description="What the user asks for at this stage.")
-    checks: list[Check] = Field(default_factory=list)
+    checks: list[Check] = Field(
+        default_factory=list, description="Checks added; in force from this stage on."
+    )
     retire: list[str] = Field(default_factory=list, description="Check names no longer valid.")
     hidden: list[str] = Field(default_factory=list, description="Hidden requirements added.")
 
@@ -133,9 +197,11 @@ class Control(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    dimension: Literal["swarm", "checks", "diagnostics", "cluster"]
-    stage: int = 1
-    why: str = ""
+    dimension: Literal["swarm", "checks", "diagnostics", "cluster"] = Field(
+        description="Deterministic dimension the tree must grade red (fail or partial) on."
+    )
+    stage: int = Field(default=1, description="Stage whose checks the tree is graded at.")
+    why: str = Field(default="", description="What is broken, for the self-test report.")
 
 
 class Task(BaseModel):
@@ -143,19 +209,32 @@ class Task(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*$", description="Lowercase-with-dashes; the directory name."
+    )
     title: str
     archetype: Archetype
     difficulty: int = Field(ge=1, le=5, description="Rung: 1 = 2-module CLI, 5 = ~1500 lines.")
     spec: str = Field(min_length=1, description="Visible text given to the swarm.")
-    hidden: list[str] = Field(default_factory=list, description="Hidden requirements.")
+    hidden: list[str] = Field(
+        default_factory=list,
+        description="Requirements never shown to the swarm; the judge reads them.",
+    )
     entry: str = Field(description="How the app is run, e.g. 'python -m inventory'.")
-    budget_s: float = Field(default=300.0, description="Wall-time budget for the cluster grade.")
-    protected: list[str] = Field(default_factory=list)
-    checks: list[Check] = Field(default_factory=list)
-    stages: list[Stage] = Field(default_factory=list)
-    controls: dict[str, Control] = Field(default_factory=dict)
-    tags: list[str] = Field(default_factory=list)
+    budget_s: float = Field(
+        default=300.0, description="Wall-time budget in seconds for the cluster grade."
+    )
+    protected: list[str] = Field(
+        default_factory=list,
+        description="Glob patterns (from the tree root) the swarm must not change; restored "
+        "from pristine at grading, a changed seeded file is tampering.",
+    )
+    checks: list[Check] = Field(default_factory=list, description="Checks in force at stage 1.")
+    stages: list[Stage] = Field(default_factory=list, description="Follow-ups 2, 3, ... in order.")
+    controls: dict[str, Control] = Field(
+        default_factory=dict, description="Broken trees by name (broken_<what>) under controls/."
+    )
+    tags: list[str] = Field(default_factory=list, description="Free-form labels; never graded.")
 
     root: Path | None = Field(default=None, exclude=True, description="Directory it was read from.")
 
@@ -237,8 +316,28 @@ class Task(BaseModel):
         return self._dir(f"controls/{name}")
 
 
-def _field_path(err: dict[str, Any]) -> str:
-    return ".".join(str(p) for p in err.get("loc", ())) or "(top level)"
+_KINDS = frozenset(k.value for k in CheckKind)
+# A check without a valid kind fails the union's tag lookup; say it as a plain enum field would.
+_KIND_ERRORS = {
+    "union_tag_not_found": "Field required",
+    "union_tag_invalid": "Input should be one of " + ", ".join(k.value for k in CheckKind),
+}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """The dotted path as the file spells it: a check's kind tag (checks.0.command) is no key."""
+    kept = [p for i, p in enumerate(loc) if not (i and isinstance(loc[i - 1], int) and p in _KINDS)]
+    return ".".join(str(p) for p in kept) or "(top level)"
+
+
+def _one_line(exc: ValidationError) -> str:
+    """The first error as ``field PATH: MESSAGE``, and how many more there are."""
+    err = exc.errors()[0]
+    path, msg = _field_path(err["loc"]), err["msg"]
+    if err["type"] in _KIND_ERRORS:
+        path, msg = f"{path}.kind", _KIND_ERRORS[err["type"]]
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"field {path}: {msg}{more}"
 
 
 def load_task(path: Path | str) -> Task:
@@ -256,8 +355,6 @@ def load_task(path: Path | str) -> Task:
     try:
         task = Task.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise TaskError(f"{toml_path}: field {_field_path(first)}: {first['msg']}{more}") from None
+        raise TaskError(f"{toml_path}: {_one_line(exc)}") from None
     task.root = toml_path.parent
     return task

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier import Archetype, CheckKind, TaskError, load_task
+from verifier import Archetype, CheckKind, CommandCheck, TaskError, load_task
 
 MINIMAL = """
 id = "tiny"
@@ -65,6 +65,13 @@ def test_stage_checks_add_and_retire_by_name(tmp_path: Path) -> None:
     assert task.checks_for_stage(2)[1].expect_stdout.json_ == [1, 2]
 
 
+def test_each_check_loads_as_the_model_of_its_kind(tmp_path: Path) -> None:
+    task = load_task(write_task(tmp_path, MINIMAL))
+    checks = task.checks_for_stage(2)
+    assert all(isinstance(c, CommandCheck) for c in checks)
+    assert checks[0].kind is CheckKind.COMMAND and checks[0].cmd == "python -m tiny --help"
+
+
 def test_spec_for_stage_appends_amendments_verbatim(tmp_path: Path) -> None:
     task = load_task(write_task(tmp_path, MINIMAL))
     assert task.spec_for_stage(1) == "Build tiny."
@@ -90,9 +97,15 @@ def test_reference_dir_falls_back_to_latest_earlier_stage(tmp_path: Path) -> Non
     [
         (('archetype = "heavy-spec"', 'archetype = "huge"'), "field archetype"),
         (("difficulty = 1", "difficulty = 9"), "field difficulty"),
-        (('cmd = "python -m tiny --help"', 'path = "x"'), "needs cmd"),
+        (('cmd = "python -m tiny --help"', 'path = "x"'), "check 'help' of kind command needs cmd"),
+        (('kind = "command"', 'kind = "shell"'), "field checks.0.kind: Input should be one of"),
+        (('kind = "command"\n', ""), "field checks.0.kind: Field required"),
+        (('--help"', '--help"\npath = "x"'), "field checks.0.path: Extra inputs"),
         (("n = 2", "n = 3"), "numbered 2, 3"),
-        (('expect_stdout = { equals = "1\\n" }', "expect_stdout = {}"), "exactly one"),
+        (
+            ('expect_stdout = { equals = "1\\n" }', "expect_stdout = {}"),
+            "field checks.1.expect_stdout: Value error, expect_stdout needs exactly one",
+        ),
         (("[controls.broken_stub]", "[controls.stub]"), "broken_"),
     ],
 )

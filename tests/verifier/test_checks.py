@@ -6,12 +6,25 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
-from verifier import Check, ExpectStdout, Status, load_task
+from verifier import (
+    Check,
+    CheckKind,
+    CommandCheck,
+    ExpectStdout,
+    FileContainsCheck,
+    FileExistsCheck,
+    FileMatchesCheck,
+    Status,
+    ToolCalledCheck,
+    load_task,
+)
 from verifier._checks import CheckContext, evaluate, registered_kinds, stdout_mismatch
 from verifier._evidence import RunEvidence
-from verifier._task import CheckKind
 from verifier._workspace import prepare
+
+CHECK = TypeAdapter(Check)
 
 
 def expect(**kw) -> ExpectStdout:
@@ -41,6 +54,37 @@ def test_every_check_kind_has_an_evaluator() -> None:
     assert registered_kinds() == set(CheckKind)
 
 
+@pytest.mark.parametrize(
+    ("fields", "model"),
+    [
+        ({"kind": "command", "cmd": "true"}, CommandCheck),
+        ({"kind": "file_exists", "path": "a.py"}, FileExistsCheck),
+        ({"kind": "file_contains", "path": "a.py", "text": "x"}, FileContainsCheck),
+        ({"kind": "file_matches", "path": "a.py", "regex": "x"}, FileMatchesCheck),
+        ({"kind": "tool_called", "tool": "write_file"}, ToolCalledCheck),
+    ],
+)
+def test_kind_selects_the_check_model(fields: dict, model: type) -> None:
+    assert type(check(**fields)) is model
+
+
+def test_a_field_of_another_kind_is_refused() -> None:
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        check(kind="file_exists", path="a.py", cmd="true")
+
+
+def test_a_null_field_of_another_kind_is_ignored_but_own_nulls_keep_their_meaning() -> None:
+    # Models often send every key of the union with null: null says nothing about a kind.
+    parsed = check(kind="command", cmd="true", path=None, regex=None, expect_exit=None)
+    assert isinstance(parsed, CommandCheck) and parsed.expect_exit is None
+
+
+def test_the_check_schema_is_discriminated_on_kind() -> None:
+    schema = CHECK.json_schema()
+    assert schema["discriminator"]["propertyName"] == "kind"
+    assert set(schema["discriminator"]["mapping"]) == {k.value for k in CheckKind}
+
+
 @pytest.fixture
 def ctx(reference_copy: Path, greet_task):
     tree = prepare(reference_copy, greet_task, 1)
@@ -49,7 +93,7 @@ def ctx(reference_copy: Path, greet_task):
 
 
 def check(**kw) -> Check:
-    return Check.model_validate({"name": "c", **kw})
+    return CHECK.validate_python({"name": "c", **kw})
 
 
 async def test_command_with_golden_stdout_passes_and_fails(ctx) -> None:
