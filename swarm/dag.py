@@ -31,11 +31,23 @@ class PlanTask(BaseModel):
 
     id: str = Field(min_length=1, description="Unique subtask id.")
     description: str = Field(default="", description="What to build.")
-    difficulty: Difficulty = Field(default=Difficulty.EASY, description="easy or hard.")
-    preferred_model: str | None = Field(default=None, description="Tie-break for placement.")
-    owned_files: list[str] = Field(default_factory=list, description="Files only it writes.")
+    difficulty: Difficulty = Field(
+        default=Difficulty.EASY, description="easy or hard; hard ones go to the fastest device."
+    )
+    preferred_model: str | None = Field(
+        default=None, description="A device model name; only breaks placement ties."
+    )
+    owned_files: list[str] = Field(
+        default_factory=list,
+        description="Relative paths only it writes; tasks sharing one never run at once.",
+    )
     deps: list[str] = Field(default_factory=list, description="Ids that must finish first.")
-    estimated_cost: float | None = Field(default=None, gt=0, description="Relative work.")
+    estimated_cost: float | None = Field(
+        default=None,
+        gt=0,
+        description="Relative work (an easy task is about 1), weighing the critical path; "
+        "unset means 1 for easy, 2 for hard.",
+    )
 
     def to_subtask(self, *, bonus: bool = False) -> Subtask:
         """The scheduler's frozen view of this task."""
@@ -60,7 +72,13 @@ class Plan(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     subtasks: list[PlanTask]
-    confidence: float | None = Field(default=None, ge=0, le=1)
+    confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="How buildable the planner judged the spec, 0..1; recorded on the "
+        "plan_loaded event, never used to schedule.",
+    )
 
 
 class Dag:

@@ -49,13 +49,20 @@ class Knob:
     """One declared knob: its type, default, documentation and the values it accepts."""
 
     name: str
+    """Dotted, prefixed by the owning area (``scheduler.tick_s``)."""
     type: type
+    """One of bool, int, float, str: what a command-line or TOML value is converted to."""
     default: Any
     doc: str
+    """One line for ``swarm knobs``; the reason for the default sits in a comment beside it."""
     choices: tuple[Any, ...] | None = None
+    """The only values accepted; None accepts any value of ``type``."""
     bounds: tuple[float | None, float | None] | None = None
+    """Inclusive [low, high] of what is valid at all; None on a side leaves it open."""
     tunable: bool = False
+    """The gym's tweaker may propose changes to it."""
     tune_bounds: tuple[float, float] | None = None
+    """The narrower range the tweaker explores, inside ``bounds``; None means ``bounds``."""
 
     @property
     def search_range(self) -> tuple[float | None, float | None] | None:

@@ -37,12 +37,20 @@ class Subtask:
 
     id: str
     description: str
+    """The brief the worker gets: what to build."""
     difficulty: Difficulty = Difficulty.EASY
     preferred_model: str | None = None
+    """A device model name; it only breaks placement ties."""
     owned_files: tuple[str, ...] = ()
+    """Relative paths only this task writes. A running task holds them, so tasks sharing a
+    file never run at once; a task with none is the sink."""
     deps: tuple[str, ...] = ()
+    """Ids that must be terminal (done, salvaged or failed) before it is ready."""
     estimated_cost: float = 1.0
+    """Relative work, > 0 (an easy task is about 1): weighs the critical path and the
+    placement forecast, and normalises a device's measured speed."""
     bonus: bool = False
+    """Added by the replanner mid-run; its failure never fails the run."""
 
     @property
     def is_sink(self) -> bool:
@@ -55,10 +63,16 @@ class Device:
     """One fleet node as the scheduler sees it; ``weight`` is its concurrent slots."""
 
     name: str
+    """Unique in the fleet; events and the report name the device by it."""
     url: str
+    """The node's transport URL (``sim:competent``, ``http://host:8000/v1``); only the
+    dispatcher reads it."""
     model: str
     weight: int = 1
+    """Concurrent attempt slots; 0 makes the device unusable."""
     speed: float = 1.0
+    """Relative speed (2 = twice as fast), > 0; placement uses it only until the device's
+    speed has been measured."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +82,15 @@ class Assignment:
     task: Subtask
     device: Device
     attempt: int
+    """1 for the first attempt of the task, counting retries and judge restarts."""
     epoch: int
+    """Bumped on every dispatch and judge restart; a result from an older epoch is dropped."""
     supervisor_note: str | None = None
+    """What went wrong last time (retry policy or judge), for the worker's prompt."""
     failed_dependency: str | None = None
+    """Id of a failed parent; set only on sinks, which run anyway to integrate what exists."""
     prior_work: Mapping[str, str] = field(default_factory=dict)
+    """Owned path → content the restarted attempt left, so the new one continues from it."""
 
 
 @dataclass
@@ -80,9 +99,11 @@ class DispatchResult:
 
     ok: bool
     error_class: ErrorClass | None = None
+    """None when ok; a failure without one is treated as ``content``."""
     error: str | None = None
     tool_calls: int = 0
     files_written: list[str] = field(default_factory=list)
+    """Relative paths the attempt wrote."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
 

@@ -52,9 +52,18 @@ class AttemptRecord(BaseModel):
         description="ok, salvaged, accepted, transient, content, fatal, "
         "judge:<verdict>, no_progress, interrupted"
     )
-    error: str | None = None
-    elapsed_ms: float = 0.0
-    tool_calls: int = 0
+    error: str | None = Field(
+        default=None,
+        description="Why it ended badly (dispatcher error, judge reason, run stopped); "
+        "None when it ended ok.",
+    )
+    elapsed_ms: float = Field(
+        default=0.0, description="Wall time from dispatch to the attempt's end, in ms."
+    )
+    tool_calls: int = Field(
+        default=0,
+        description="Tool calls it made: the larger of the live count and the dispatcher's own.",
+    )
 
 
 class TaskReport(BaseModel):
@@ -64,26 +73,42 @@ class TaskReport(BaseModel):
     status: TaskStatus
     device: str | None = Field(default=None, description="Device of the last attempt.")
     model: str | None = Field(default=None, description="Model of the last attempt's device.")
-    attempts: int = 0
-    attempt_history: list[AttemptRecord] = Field(default_factory=list)
+    attempts: int = Field(
+        default=0, description="Attempts started; 0 for one that never ran (cascaded, stuck)."
+    )
+    attempt_history: list[AttemptRecord] = Field(
+        default_factory=list, description="One record per attempt, oldest first."
+    )
     elapsed_ms: float = Field(default=0.0, description="Sum of its attempts' run time.")
-    tool_calls: int = 0
-    files_written: list[str] = Field(default_factory=list)
-    bonus: bool = False
+    tool_calls: int = Field(default=0, description="Summed over its attempts.")
+    files_written: list[str] = Field(
+        default_factory=list, description="Relative paths any of its attempts wrote, sorted."
+    )
+    bonus: bool = Field(
+        default=False,
+        description="Added by the replanner mid-run; its failure never fails the run.",
+    )
     error: str | None = Field(default=None, description="Why it failed, if it did.")
 
 
 class DeviceReport(BaseModel):
     """What one fleet node did."""
 
-    dispatched: int = 0
-    tool_calls: int = 0
-    retries: int = 0
-    busy_ms: float = 0.0
+    dispatched: int = Field(default=0, description="Attempts started on it.")
+    tool_calls: int = Field(default=0, description="Summed over those attempts.")
+    retries: int = Field(
+        default=0,
+        description="Its attempts that were not their task's last (retried or restarted after).",
+    )
+    busy_ms: float = Field(
+        default=0.0,
+        description="Sum of its attempts' wall time; can exceed the run's elapsed_ms when "
+        "the device has more than one slot.",
+    )
 
 
 class UsageReport(BaseModel):
-    """Tokens spent by the whole run (planner, workers, gates)."""
+    """Tokens spent by the whole run (planner, workers, gates), as the servers reported them."""
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -92,16 +117,28 @@ class UsageReport(BaseModel):
 class RunReport(BaseModel):
     """Contract 2's final report, printed on stdout with ``--output-format json``."""
 
-    run_id: str
+    run_id: str = Field(description="Names the run's event log, .swarm/run-<run_id>.jsonl.")
     status: RunStatus
     done: int = Field(default=0, description="Tasks done or salvaged.")
-    failed: int = 0
-    tasks: list[TaskReport] = Field(default_factory=list)
-    per_device: dict[str, DeviceReport] = Field(default_factory=dict)
-    gates: dict[str, Any] = Field(default_factory=dict)
+    failed: int = Field(default=0, description="Tasks failed, bonus and cascaded ones included.")
+    tasks: list[TaskReport] = Field(default_factory=list, description="Sorted by task id.")
+    per_device: dict[str, DeviceReport] = Field(
+        default_factory=dict,
+        description="Device name → what it did; idle devices of the fleet appear too.",
+    )
+    gates: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Gate name (smoke, review, sink) → its result; empty when no gate ran.",
+    )
     usage: UsageReport = Field(default_factory=UsageReport)
-    knobs: dict[str, Any] = Field(default_factory=dict)
-    elapsed_ms: float = 0.0
+    knobs: dict[str, Any] = Field(
+        default_factory=dict, description="Every registered knob's resolved value."
+    )
+    elapsed_ms: float = Field(
+        default=0.0,
+        description="Wall time of the run in ms: planning to gates when the pipeline ran "
+        "it, the scheduling alone otherwise.",
+    )
 
 
 def build_report(
@@ -151,8 +188,11 @@ class SchedulerOutcome:
     status: RunStatus
     tasks: list[TaskReport]
     devices: list[str]
+    """Every fleet device's name, so an idle one still gets a ``per_device`` row."""
     elapsed_ms: float = 0.0
+    """Wall time of the scheduling loop alone, in ms."""
     usage: UsageReport = field(default_factory=UsageReport)
+    """Tokens the dispatches spent (the planner's and gates' are added by ``report``)."""
 
     def report(
         self,

@@ -123,14 +123,21 @@ class DraftScore:
     """The deterministic score of one draft and the measurements behind it."""
 
     draft: int
+    """Index of the draft in the order it was asked for."""
     score: float
+    """Higher is better, at most 1 (width, size, cohesion less penalties); -1 when invalid."""
     valid: bool
     reason: str = ""
+    """Why it is invalid; empty when valid."""
     subtasks: int = 0
     width: int = 0
+    """Most subtasks on one dependency level: what can run side by side."""
     depth: int = 0
+    """Levels on the longest dependency chain (roots are level 1)."""
     overlap: int = 0
+    """Owned paths claimed by more than one subtask (each extra claim counts)."""
     max_fan_in: int = 0
+    """Most dependencies of one subtask."""
 
 
 @dataclass
@@ -138,13 +145,22 @@ class PlanOutcome:
     """What the planner hands the run: the DAG tasks, details, scores and confidence."""
 
     tasks: list[Subtask]
+    """The chosen draft in dependency order, then the ``integrate-verify`` sink."""
     details: dict[str, str]
+    """Task id → implementation spec, filled in after the clarify handshake."""
     scores: list[DraftScore]
+    """One per draft asked for, invalid ones included."""
     chosen: int
+    """``DraftScore.draft`` of the plan taken."""
     confidence: float
+    """0..1: 0.7 × self-consistency + 0.3 × the draft's own rating (the rating alone with
+    one valid draft); low confidence makes the run ask the user first."""
     self_consistency: float | None
+    """0..1 agreement across the valid drafts; None with fewer than two (unmeasured)."""
     questions: list[str] = field(default_factory=list)
+    """The chosen draft's questions for the user."""
     clarifications: list[str] = field(default_factory=list)
+    """The user's answers, passed on to the workers."""
 
     def plan_loaded_fields(self) -> dict[str, object]:
         """The planner's part of the ``plan_loaded`` event."""

@@ -1,8 +1,9 @@
 """Bonus work: asking the ``Replanner`` for tasks when a slot is idle, and splicing them in.
 
 The question is a model call, so it runs as its own asyncio task and its answer comes
-back through the scheduler's inbox; at most one question is open, at most one is asked
-per tick, and the run's budget (``scheduler.max_bonus_tasks``) caps what is added.
+back through the scheduler's inbox as a ``ReplannerAnswered``; at most one question is
+open, at most one is asked per tick, and the run's budget (``scheduler.max_bonus_tasks``)
+caps what is added.
 Bonus tasks are validated by ``Dag.splice`` before anything changes; a rejected batch is
 an event, never an error, because bonus work is optional.
 """
@@ -10,13 +11,13 @@ an event, never an error, because bonus work is optional.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
 
 from swarm.errors import PlanError
 from swarm.protocols import Device, EventSink, Replanner, Subtask
 from swarm.report import TaskStatus
+from swarm.scheduler._messages import ReplannerAnswered
 from swarm.scheduler._state import RunState
 
 
@@ -28,7 +29,7 @@ class BonusFeed:
         replanner: Replanner,
         events: EventSink,
         budget: int,
-        post: Callable[[tuple[Any, ...]], None],
+        post: Callable[[ReplannerAnswered], None],
     ):
         self.replanner, self.events, self.budget, self._post = replanner, events, budget, post
         self.asking: asyncio.Task[None] | None = None
@@ -55,9 +56,9 @@ class BonusFeed:
         except Exception as exc:  # noqa: BLE001 - bonus work is optional; say why it failed
             self.events.emit("bonus_rejected", error=f"{type(exc).__name__}: {exc}")
             tasks = []
-        self._post(("bonus", tasks[:budget]))
+        self._post(ReplannerAnswered(tuple(tasks[:budget])))
 
-    def accept(self, tasks: list[Subtask], state: RunState) -> list[Subtask]:
+    def accept(self, tasks: Sequence[Subtask], state: RunState) -> list[Subtask]:
         """Splice the answer into the DAG (all or nothing); returns the tasks added."""
         self.asking = None
         bonus = [replace(t, bonus=True) for t in tasks]

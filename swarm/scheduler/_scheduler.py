@@ -2,12 +2,14 @@
 
 ``Scheduler.run`` loops: claim everything placeable (ready tasks in policy order, each
 on ``pick_device``'s choice unless a running task holds one of its owned files), then
-wait for the next message in its inbox — an attempt's result, bonus tasks from the
-replanner, an interrupt — or for the tick, which drives the judge and the replanner
-even while nothing completes. Each attempt runs as its own asyncio task and carries an
-epoch; a result whose epoch is no longer current (the judge restarted the task) is
-dropped. When nothing is in flight, nothing can be placed and tasks remain, the run is
-stuck: a ``scheduler_stuck`` event and status ``stuck`` (exit 3), never a hang.
+wait for the next message in its inbox (``_messages.InboxMessage``: an attempt
+finished, the replanner answered, an interrupt was requested) or for the tick, which
+drives the judge and the replanner even while nothing completes. Each attempt runs as
+its own asyncio task and carries an epoch; a result whose epoch is no longer current
+(the judge restarted the task) is dropped. How an attempt ends — retried, finished,
+its dependents failed — is ``_outcomes``'s. When nothing is in flight, nothing can be
+placed and tasks remain, the run is stuck: a ``scheduler_stuck`` event and status
+``stuck`` (exit 3), never a hang.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from swarm.dag import Dag
 from swarm.fleet import check_fleet, pick_device
@@ -42,16 +44,17 @@ from swarm.protocols import (
     Subtask,
 )
 from swarm.report import RunStatus, SchedulerOutcome, TaskStatus, UsageReport
-from swarm.retry import (
-    RetryAction,
-    decide_retry,
-    files_fingerprint,
-    read_owned_files,
-    supervisor_note,
-)
+from swarm.retry import read_owned_files, supervisor_note
 from swarm.scheduler._attempts import AttemptSink, attempt_fields, record_attempt
 from swarm.scheduler._bonus import BonusFeed
 from swarm.scheduler._control import RunControl
+from swarm.scheduler._messages import (
+    AttemptFinished,
+    InboxMessage,
+    InterruptRequested,
+    ReplannerAnswered,
+)
+from swarm.scheduler._outcomes import AttemptOutcomes
 from swarm.scheduler._state import LiveAttempt, RunState, TaskState
 from swarm.scheduler.placement import SlotForecast
 from swarm.scheduler.priority import priority_keys
@@ -123,9 +126,10 @@ class Scheduler:
         self.state = RunState(dag, list(devices))
         self._policy = self.knobs.get("scheduler.policy")
         self._order = priority_keys(dag, self._policy)
-        self._inbox: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
+        self._inbox: asyncio.Queue[InboxMessage] = asyncio.Queue()
         self._interrupted = False
         self._control = RunControl(self.workdir, events)
+        self._outcomes = AttemptOutcomes(self.state, events, self.knobs, self.workdir)
         self._bonus = (
             BonusFeed(
                 replanner,
@@ -166,7 +170,7 @@ class Scheduler:
     def interrupt(self) -> None:
         """Stop dispatching, cancel running attempts; ``run`` returns ``interrupted``."""
         self._interrupted = True
-        self._inbox.put_nowait(("wake",))
+        self._inbox.put_nowait(InterruptRequested())
 
     async def _loop(self) -> RunStatus:
         while not self.state.finished():
@@ -205,12 +209,16 @@ class Scheduler:
             waits.append(self.knobs.get("scheduler.pause_poll_s"))
         return min(waits) if waits else None
 
-    def _handle(self, message: tuple[Any, ...]) -> None:
-        kind = message[0]
-        if kind == "result":
-            self._on_result(*message[1:])
-        elif kind == "bonus":
-            self._on_bonus(message[1])
+    def _handle(self, message: InboxMessage) -> None:
+        match message:
+            case AttemptFinished():
+                self._on_result(message)
+            case ReplannerAnswered():
+                self._on_bonus(message)
+            case InterruptRequested():
+                pass  # interrupt() already set the flag; the message only woke the loop
+            case _:
+                assert_never(message)
 
     # ------------------------------------------------------------ claiming work
 
@@ -292,136 +300,27 @@ class Scheduler:
                 error_class=ErrorClass.FATAL,
                 error=f"dispatcher raised {type(exc).__name__}: {exc}",
             )
-        self._inbox.put_nowait(("result", assignment.task.id, assignment.epoch, result))
+        self._inbox.put_nowait(AttemptFinished(assignment.task.id, assignment.epoch, result))
 
     # ---------------------------------------------------------------- results
 
-    def _on_result(self, task_id: str, epoch: int, result: DispatchResult) -> None:
-        ts = self.state.tasks[task_id]
-        if ts.live is None or ts.live.epoch != epoch:
+    def _on_result(self, message: AttemptFinished) -> None:
+        ts, result = self.state.tasks[message.task_id], message.result
+        if ts.live is None or ts.live.epoch != message.epoch:
             self.events.emit(
-                "stale_result_dropped", task_id=task_id, epoch=epoch, current_epoch=ts.epoch
+                "stale_result_dropped",
+                task_id=message.task_id,
+                epoch=message.epoch,
+                current_epoch=ts.epoch,
             )
             return
         live = self.state.release(ts)
         self._usage.prompt_tokens += result.prompt_tokens
         self._usage.completion_tokens += result.completion_tokens
         if result.ok:
-            live.device.transient_streak = 0
-            elapsed = (asyncio.get_running_loop().time() - live.started) * 1000
-            live.device.observe(elapsed, ts.task.estimated_cost)
-            self._finish(ts, live, TaskStatus.DONE, "ok", result=result)
-            return
-        self._on_failure(ts, live, result)
-
-    def _on_failure(self, ts: TaskState, live: LiveAttempt, result: DispatchResult) -> None:
-        error_class = result.error_class or ErrorClass.CONTENT
-        error = result.error or f"{error_class.value} error"
-        self._note_device_failure(live, error_class)
-        fingerprint = (
-            files_fingerprint(ts.task, self.workdir) if error_class is ErrorClass.CONTENT else None
-        )
-        decision = decide_retry(
-            error_class,
-            error,
-            attempts=live.attempt,
-            max_attempts=self.knobs.get("retry.max_attempts"),
-            device=live.device.name,
-            fingerprint=fingerprint,
-            previous_fingerprint=ts.last_fingerprint,
-        )
-        if decision.action is RetryAction.FAIL:
-            outcome = (
-                "no_progress" if decision.reason.startswith("no progress") else error_class.value
-            )
-            self._finish(ts, live, TaskStatus.FAILED, outcome, result=result, error=decision.reason)
-            return
-        ts.last_fingerprint = fingerprint or ts.last_fingerprint
-        ts.next_note, ts.avoid_device = decision.note, decision.avoid_device
-        self._requeue(
-            ts,
-            live,
-            error_class.value,
-            error,
-            result=result,
-            transient=error_class is ErrorClass.TRANSIENT,
-        )
-
-    def _note_device_failure(self, live: LiveAttempt, error_class: ErrorClass) -> None:
-        device = live.device
-        if error_class is not ErrorClass.TRANSIENT:
-            device.transient_streak = 0
-            return
-        device.transient_streak += 1
-        limit = self.knobs.get("fleet.quarantine_after")
-        if limit and device.transient_streak >= limit and not device.quarantined:
-            device.quarantined = True
-            self.events.emit(
-                "device_quarantined",
-                device=device.name,
-                reason=f"{device.transient_streak} transient failures in a row",
-            )
-
-    def _requeue(
-        self,
-        ts: TaskState,
-        live: LiveAttempt,
-        outcome: str,
-        error: str,
-        *,
-        result: DispatchResult | None = None,
-        transient: bool = False,
-    ) -> None:
-        record = record_attempt(ts, live, outcome, error, result, asyncio.get_running_loop().time())
-        self.events.emit(
-            "task_retry",
-            transient=transient,
-            note=ts.next_note,
-            **attempt_fields(ts, live, record, result),
-        )
-
-    def _finish(
-        self,
-        ts: TaskState,
-        live: LiveAttempt,
-        status: TaskStatus,
-        outcome: str,
-        *,
-        result: DispatchResult | None = None,
-        error: str | None = None,
-    ) -> None:
-        """End the task with its last attempt; ``error`` is the task-level reason."""
-        ts.status, ts.error = status, error
-        record = record_attempt(ts, live, outcome, None, result, asyncio.get_running_loop().time())
-        self.events.emit(
-            "task_completed",
-            status=status.value,
-            reason=error,
-            **attempt_fields(ts, live, record, result),
-        )
-        if status is TaskStatus.FAILED:
-            self._cascade(ts.task.id)
-
-    def _cascade(self, failed_id: str) -> None:
-        """Fail file-owning descendants once each, naming the parent; sinks still run."""
-        for child_id in self.dag.children[failed_id]:
-            child = self.state.tasks[child_id]
-            if child.status is not TaskStatus.PENDING or child.live is not None:
-                continue
-            if child.task.is_sink:
-                child.failed_dependency = child.failed_dependency or failed_id
-                continue
-            child.status = TaskStatus.FAILED
-            child.error = f"dependency {failed_id!r} failed"
-            self.events.emit(
-                "task_completed",
-                task_id=child_id,
-                status="failed",
-                reason=child.error,
-                failed_dependency=failed_id,
-                attempt=0,
-            )
-            self._cascade(child_id)
+            self._outcomes.succeeded(ts, live, result)
+        else:
+            self._outcomes.failed(ts, live, result)
 
     # ------------------------------------------------------- judge and replanner
 
@@ -486,10 +385,10 @@ class Scheduler:
         )
         if action is JudgeAction.SALVAGE:
             self._stop_live(ts)
-            self._finish(ts, self.state.release(ts), TaskStatus.SALVAGED, "salvaged")
+            self._outcomes.finish(ts, self.state.release(ts), TaskStatus.SALVAGED, "salvaged")
         elif action is JudgeAction.ACCEPT:
             self._stop_live(ts)
-            self._finish(ts, self.state.release(ts), TaskStatus.DONE, "accepted")
+            self._outcomes.finish(ts, self.state.release(ts), TaskStatus.DONE, "accepted")
         elif action is JudgeAction.RESTART:
             self._restart(ts, verdict)
 
@@ -501,7 +400,7 @@ class Scheduler:
         ts.epoch += 1  # anything the cancelled attempt still reports is now stale
         ts.next_note, ts.avoid_device = supervisor_note(verdict.reason), None
         ts.prior_work = read_owned_files(ts.task, self.workdir)
-        self._requeue(ts, live, f"judge:{verdict.kind.value}", verdict.reason)
+        self._outcomes.requeue(ts, live, f"judge:{verdict.kind.value}", verdict.reason)
 
     def _stop_live(self, ts: TaskState) -> None:
         if ts.live is not None and ts.live.handle is not None:
@@ -511,9 +410,9 @@ class Scheduler:
         if self._bonus is not None:
             self._bonus.maybe_ask(self.state, asyncio.get_running_loop().time(), self._tick_s())
 
-    def _on_bonus(self, tasks: list[Subtask]) -> None:
-        assert self._bonus is not None
-        added = self._bonus.accept(tasks, self.state)
+    def _on_bonus(self, message: ReplannerAnswered) -> None:
+        assert self._bonus is not None  # only a feed posts answers
+        added = self._bonus.accept(message.tasks, self.state)
         if added:
             self._order = priority_keys(self.dag, self._policy)
             self.events.emit("plan_extended", tasks=[_task_fields(t) for t in added])

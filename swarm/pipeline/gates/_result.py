@@ -21,8 +21,11 @@ class GateFinding:
     """One problem a gate found; ``detail`` carries a traceback or tool output tail."""
 
     code: str
+    """The kind of problem, stable across runs: ``tests_failed``, ``import_drift``, a
+    reviewer code…"""
     message: str
     file: str | None = None
+    """Relative path in the produced tree; None when nothing points at one file."""
     line: int | None = None
     detail: str = ""
 
@@ -45,9 +48,13 @@ class GateResult:
     status: GateStatus
     findings: list[GateFinding] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
+    """What the gate ran, in order: ``{"step": ..., "status": ..., ...}`` with its figures."""
     repaired: bool = False
+    """This is the re-check after a repair round (the status is the repaired tree's)."""
     before: str | None = None
+    """The status before the first repair; None when no repair ran."""
     repairs: dict[str, bool] = field(default_factory=dict)
+    """Task id → whether its repair dispatch succeeded."""
 
     def as_dict(self) -> dict[str, Any]:
         """The report's ``gates[name]`` entry."""

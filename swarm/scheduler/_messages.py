@@ -1,0 +1,45 @@
+"""What the scheduler's inbox carries: one frozen message per thing that can happen.
+
+The scheduler's coroutine is the only owner of the run's state; everything that runs
+beside it (an attempt, a replanner question, a caller's ``interrupt()``) talks to it by
+posting one of these to its inbox. ``InboxMessage`` lists every kind, and
+``Scheduler._handle`` dispatches on it with one ``match``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from swarm.protocols import DispatchResult, Subtask
+
+
+@dataclass(frozen=True)
+class InterruptRequested:
+    """``Scheduler.interrupt()`` was called; the message only wakes a loop that is waiting.
+
+    The interrupt flag itself is set by ``interrupt()`` before posting, so a loop that
+    never waits again (every task finished meanwhile) still reports ``interrupted``.
+    """
+
+
+@dataclass(frozen=True)
+class AttemptFinished:
+    """One dispatch returned (or raised, turned into a fatal result)."""
+
+    task_id: str
+    epoch: int
+    """The task's epoch when the attempt started; stale (dropped) if the judge restarted it."""
+    result: DispatchResult
+
+
+@dataclass(frozen=True)
+class ReplannerAnswered:
+    """The replanner's bonus question came back; empty when it offered nothing or failed."""
+
+    tasks: tuple[Subtask, ...]
+    """Already cut to the bonus budget left when the question was asked."""
+
+
+InboxMessage: TypeAlias = InterruptRequested | AttemptFinished | ReplannerAnswered
+"""Every message the scheduler's inbox can hold."""
