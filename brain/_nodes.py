@@ -28,8 +28,12 @@ class NodeSpec(BaseModel):
     name: str = Field(description="Unique, human-readable node name.")
     url: str = Field(description="Transport URL with fleet parameters removed.")
     model: str = Field(default="", description="Model id; empty = the server's first model.")
-    weight: int = Field(default=1, ge=1, le=64, description="Concurrent slots on this node.")
-    speed: float = Field(default=1.0, gt=0, description="Relative speed before measurement.")
+    weight: int = Field(
+        default=1, ge=1, le=64, description="Concurrent slots: requests this node serves at once."
+    )
+    speed: float = Field(
+        default=1.0, gt=0, description="Relative speed (2 = twice as fast) until it is measured."
+    )
 
     @property
     def scheme(self) -> str:

@@ -39,8 +39,12 @@ class Message(BaseModel):
     """One chat message: system, user, assistant (maybe with tool calls) or tool result."""
 
     role: Role
-    content: str = ""
-    tool_calls: list[ToolCall] = Field(default_factory=list)
+    content: str = Field(
+        default="", description="Text; may be empty when an assistant only calls tools."
+    )
+    tool_calls: list[ToolCall] = Field(
+        default_factory=list, description="For role=assistant: the tools it asked to run, in order."
+    )
     tool_call_id: str | None = Field(default=None, description="For role=tool: the call answered.")
     name: str | None = Field(default=None, description="For role=tool: the tool's name.")
 
@@ -49,8 +53,11 @@ class ToolSpec(BaseModel):
     """A tool offered to the model; ``parameters`` is a JSON Schema object."""
 
     name: str
-    description: str = ""
-    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+    description: str = Field(default="", description="Shown to the model: what the tool does.")
+    parameters: dict[str, Any] = Field(
+        default_factory=lambda: {"type": "object", "properties": {}},
+        description="JSON Schema of the arguments; the default takes none.",
+    )
 
 
 class FinishReason(StrEnum):
@@ -65,10 +72,16 @@ class FinishReason(StrEnum):
 class Usage(BaseModel):
     """Token accounting; cache fields are zero where a provider has no prompt cache."""
 
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cache_read_tokens: int = 0
-    cache_write_tokens: int = 0
+    prompt_tokens: int = Field(
+        default=0, description="Whole prompt in tokens, cached ones included (as OpenAI counts)."
+    )
+    completion_tokens: int = Field(default=0, description="Tokens the model generated.")
+    cache_read_tokens: int = Field(
+        default=0, description="Prompt tokens served from the prompt cache (part of prompt_tokens)."
+    )
+    cache_write_tokens: int = Field(
+        default=0, description="Prompt tokens written to the cache; Anthropic only, else 0."
+    )
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -82,26 +95,41 @@ class Usage(BaseModel):
 class ChatRequest(BaseModel):
     """One chat turn to send to a transport."""
 
-    messages: list[Message]
-    tools: list[ToolSpec] = Field(default_factory=list)
+    messages: list[Message] = Field(description="The conversation so far, oldest first.")
+    tools: list[ToolSpec] = Field(
+        default_factory=list, description="Tools the model may call; empty = text answer only."
+    )
     stream: bool = Field(default=False, description="Stream the answer (watchdog applies).")
-    temperature: float | None = None
-    max_tokens: int | None = None
+    temperature: float | None = Field(
+        default=None, description="Sampling temperature; None = server default (Claude ignores it)."
+    )
+    max_tokens: int | None = Field(
+        default=None, description="Completion cap in tokens; None = server default (Claude: 8192)."
+    )
     response_schema: dict[str, Any] | None = Field(
         default=None, description="JSON Schema the answer must satisfy (structured output)."
     )
-    response_schema_name: str | None = None
+    response_schema_name: str | None = Field(
+        default=None,
+        description="Name of the structured answer (Claude's tool name); None = answer.",
+    )
 
 
 class ChatResponse(BaseModel):
     """A transport's normalized answer."""
 
     text: str = Field(default="", description="Visible text, <think> blocks removed.")
-    tool_calls: list[ToolCall] = Field(default_factory=list)
-    finish_reason: FinishReason = FinishReason.STOP
-    usage: Usage = Field(default_factory=Usage)
-    latency_ms: float = 0.0
-    model: str = ""
+    tool_calls: list[ToolCall] = Field(
+        default_factory=list, description="Tools the model asked to run, native or recovered."
+    )
+    finish_reason: FinishReason = Field(
+        default=FinishReason.STOP, description="Why it stopped; LENGTH = max_tokens was reached."
+    )
+    usage: Usage = Field(default_factory=Usage, description="Token counts of this one call.")
+    latency_ms: float = Field(
+        default=0.0, description="Wall time of the call in ms (the simulator's is modelled)."
+    )
+    model: str = Field(default="", description="Model that answered, as the server names it.")
     recovered: bool = Field(
         default=False, description="Tool calls were recovered from text content, not native."
     )

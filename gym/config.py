@@ -54,23 +54,43 @@ class GymConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    episodes: int = Field(default=20, ge=1, le=10_000, description="Episodes to run.")
+    episodes: int = Field(
+        default=20, ge=1, le=10_000, description="Episodes to sample; a suite fixes its own."
+    )
     parallel: int = Field(default=2, ge=1, le=64, description="Episodes run at the same time.")
-    archetype: str | None = Field(default=None, description="Force one archetype.")
-    persona: str | None = Field(default=None, description="Force one persona.")
-    suite: str | None = Field(default=None, description="A fixed list of tasks and seeds.")
-    brain: str = Field(default=DEFAULT_BRAIN, description="Harness brain node URL.")
+    archetype: str | None = Field(
+        default=None, description="Force one archetype; None = draw by archetype_weights."
+    )
+    persona: str | None = Field(
+        default=None, description="Force one persona; None = rotate through all of them."
+    )
+    suite: str | None = Field(default=None, description="Built-in suite; None = sample episodes.")
+    brain: str = Field(
+        default=DEFAULT_BRAIN,
+        description="Harness brain URL: plays the user, judges, invents tasks.",
+    )
     fleet: str = Field(default=DEFAULT_FLEET, description="Comma list of fleet node URLs.")
     knobs: list[str] = Field(default_factory=list, description="Swarm knobs, k=v each.")
     seed: int = Field(default=0, description="Seed of archetype/persona/task sampling.")
     max_turns: int = Field(default=6, ge=1, le=6, description="Turns per episode at most.")
-    turn_timeout_s: float = Field(default=900.0, gt=0, description="Swarm wall time per turn.")
-    swarm_cmd: str | None = Field(default=None, description="External swarm honouring contract 2.")
+    turn_timeout_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="Swarm wall time per turn in s (its --timeout-s; killed after a grace).",
+    )
+    swarm_cmd: str | None = Field(
+        default=None,
+        description="External swarm command honouring contract 2; None = python -m swarm.",
+    )
     gym_dir: Path = Field(default=Path(".gym"), description="Ledger, runs and artifacts.")
     catalog_dir: Path | None = Field(default=None, description="Task catalog (built-in if unset).")
-    judge: bool = Field(default=True, description="Grade the three AI-judge dimensions.")
+    judge: bool = Field(
+        default=True,
+        description="Grade the three AI-judge dimensions (by the brain); off = deterministic only.",
+    )
     archetype_weights: dict[str, float] = Field(
-        default_factory=lambda: dict(DEFAULT_ARCHETYPE_WEIGHTS)
+        default_factory=lambda: dict(DEFAULT_ARCHETYPE_WEIGHTS),
+        description="Relative draw weight per archetype; need not sum to 1.",
     )
 
     @field_validator("archetype")

@@ -38,10 +38,15 @@ MOVES = ("feature", "fix", "tests", "refactor")
 class SyntheticConfig:
     """One fleet configuration and the chance its episodes pass."""
 
+    #: Model id of every node; also names the run's label.
     model: str
+    #: Chance (0..1) that a turn's verdict is pass; the episode keeps its last turn's.
     pass_rate: float
+    #: Knob overrides recorded on the run (they only change its config key).
     knobs: dict[str, object] = field(default_factory=dict)
+    #: Record ``sim:`` nodes, i.e. a simulated run, instead of a loopback HTTP server.
     simulated: bool = False
+    #: Fleet size; report counters and event-log tasks are spread over the nodes.
     nodes: int = 2
 
 
@@ -50,13 +55,21 @@ class SyntheticPlan:
     """What to generate."""
 
     configs: list[SyntheticConfig]
+    #: Runs of each config; run ``r`` records seed ``seed + r``.
     runs_per_config: int = 1
+    #: Tasks per run, named task-0 .. task-(n-1).
     tasks: int = 5
+    #: Episodes per task, seeds 0 .. n-1 in every run, so runs pair on (task, seed).
     seeds: int = 2
+    #: Turns per episode, each graded.
     turns: int = 1
+    #: Suite of every run; leaderboards rank only runs of one suite together.
     suite: str = "nightly"
+    #: Store a contract-2 event log per turn (for the Gantt timeline).
     events: bool = False
+    #: Text planted as every finding's message, to prove the report escapes it; '' = none.
     injected: str = ""
+    #: Seeds every random draw: the same plan gives the same outcomes and scores.
     seed: int = 0
 
 

@@ -38,9 +38,13 @@ class ExperimentRow:
     """An A/B experiment with each arm's pass rate as the ledger has it."""
 
     name: str
+    #: adopt | reject | inconclusive, as recorded.
     decision: str
+    #: Knob -> the value arm B tried.
     knob_deltas: dict[str, Any]
+    #: The experiment's flat statistics and provenance, as recorded.
     statistics: dict[str, Any]
+    #: (arm, run id, Wilson pass-rate interval); None when the run has no complete episode.
     arms: list[tuple[str, str, Interval | None]]
 
 
@@ -48,8 +52,10 @@ class ExperimentRow:
 class Board:
     """The leaderboard of one suite: only runs of the same task set are ranked together."""
 
+    #: The suite's name, or ``(ad hoc runs)`` for runs without one.
     suite: str
     rows: list[LeaderRow]
+    #: The leaderboard chart; None when there are no rows.
     figure: figs.Figure | None = None
 
 
@@ -57,18 +63,28 @@ class Board:
 class Partition:
     """Every comparison section for one side of the real / simulated divide."""
 
+    #: ``real`` or ``sim``: prefixes the partition's figure ids.
     key: str
     title: str
     simulated: bool
+    #: Runs on this side of the divide.
     runs: int
+    #: Episodes of those runs.
     episodes: int
+    #: One leaderboard per suite.
     boards: list[Board]
+    #: Dimensions on any leaderboard row, in verifier order.
     dimensions: list[str]
+    #: Mean scores by archetype and by persona.
     breakdowns: list[Breakdown]
     trend: list[TrendPoint]
+    #: False green / false red rates per configuration.
     honesty: list[HonestyRow]
+    #: Only the experiments of this side.
     experiments: list[ExperimentRow]
+    #: Work per fleet node over the partition's turns.
     nodes: list[NodeWork]
+    #: Section name -> figure; sections with nothing to draw have none.
     figures: dict[str, figs.Figure] = field(default_factory=dict)
 
 
@@ -77,9 +93,13 @@ class ReportSummary:
     """What was written."""
 
     path: Path
+    #: Size of the written HTML file.
     bytes: int
+    #: Runs in the report, real and simulated.
     runs: int
+    #: Episodes in the report (the drill-down may show fewer).
     episodes: int
+    #: Figures embedded, timeline included.
     figures: int
 
 

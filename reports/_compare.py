@@ -33,16 +33,26 @@ VERDICT = "verdict"
 class DimensionChange:
     """One dimension's paired change: pass/fail (McNemar) and score (bootstrap)."""
 
+    #: A verifier dimension, or ``verdict`` for the episodes' pass/fail.
     dimension: str
+    #: Pairs where both episodes have a conclusive grade on this dimension.
     n_pairs: int
     pass_test: McNemarResult
+    #: Paired score change; None for the verdict (no score) or when nothing paired.
     score_test: BootstrapResult | None
+    #: Baseline's mean score, 0..1 (pass rate for the verdict); None when nothing paired.
     base_mean: float | None = None
+    #: Candidate's mean score, likewise.
     cand_mean: float | None = None
+    #: ``pass_test``'s p after Holm adjustment over the whole comparison.
     p_pass_adj: float = 1.0
+    #: ``score_test``'s p after Holm adjustment; 1.0 when there is no score test.
     p_score_adj: float = 1.0
+    #: Sample SD of the paired score differences; 0 with fewer than two pairs.
     sd_diff: float = 0.0
+    #: Smallest mean score change detectable at 80% power, alpha / family_size; None = none.
     mde_score: float | None = None
+    #: Significance level the adjusted p-values are held to.
     alpha: float = ALPHA
 
     @property
@@ -68,14 +78,23 @@ class DimensionChange:
 class Comparison:
     """The result of comparing a candidate run with a baseline run."""
 
+    #: Run id of the baseline.
     baseline: str
+    #: Run id of the candidate.
     candidate: str
+    #: Complete episodes matched on (task, seed), repeats in start order.
     n_pairs: int
+    #: Complete baseline episodes with no candidate twin (left out of every test).
     unpaired_baseline: int
+    #: Complete candidate episodes with no baseline twin.
     unpaired_candidate: int
+    #: The verdict first, then each graded dimension.
     changes: list[DimensionChange] = field(default_factory=list)
+    #: Smallest pass-rate drop (0..1) detectable at 80% power; None = too few pairs for any.
     mde_pass: float | None = None
+    #: Family-wise significance level (Holm).
     alpha: float = ALPHA
+    #: How many p-values are Holm-adjusted together (pass and score tests of every change).
     family_size: int = 1
 
     @property

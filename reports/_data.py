@@ -54,13 +54,21 @@ _EXPERIMENTS = "SELECT id, name, recorded_at, decision, simulated, record FROM c
 class ReportData:
     """The current ledger state as frames (one row per run / episode / turn / grade row)."""
 
+    #: Per run: current status, the GROUP_KEYS columns, label, brain and the parsed record.
     runs: pd.DataFrame
+    #: Per episode: current status and verdict, plus ``passed`` and ``complete`` flags.
     episodes: pd.DataFrame
+    #: Per current turn row: move, the swarm's claim, exit code, elapsed_ms, record JSON.
     turns: pd.DataFrame
+    #: Per current (episode, turn, dimension): score 0..1, status, source; no findings.
     grades: pd.DataFrame
+    #: Per graded turn: verdict, tampered flag and grader.
     grade_sets: pd.DataFrame
+    #: Every stored artifact, in store order.
     artifacts: pd.DataFrame
+    #: Current tweaker experiments; :meth:`restrict` keeps them all.
     experiments: pd.DataFrame
+    #: Where :meth:`findings` reads from; None = no findings are available.
     ledger: Ledger | None = None
 
     def restrict(self, run_ids: Sequence[str]) -> ReportData:

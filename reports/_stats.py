@@ -26,9 +26,13 @@ POWER = 0.8
 class Interval:
     """A proportion with its confidence interval."""
 
+    #: Successes (e.g. passed episodes).
     k: int
+    #: Trials; 0 gives the uninformative interval [0, 1].
     n: int
+    #: Lower bound of the Wilson interval at confidence 1 - alpha, clipped to 0..1.
     low: float
+    #: Upper bound, likewise.
     high: float
 
     @property
@@ -66,8 +70,11 @@ class McNemarResult:
     """Exact McNemar test on paired pass/fail outcomes."""
 
     n_pairs: int
-    regressed: int  # baseline pass, candidate fail
-    improved: int  # baseline fail, candidate pass
+    #: Pairs where the baseline passed and the candidate failed.
+    regressed: int
+    #: Pairs where the baseline failed and the candidate passed.
+    improved: int
+    #: Two-sided exact p, before any Holm adjustment (1.0 with no discordant pair).
     p_value: float
 
     @property
@@ -93,9 +100,13 @@ class BootstrapResult:
     """Paired bootstrap of the mean score difference (candidate minus baseline)."""
 
     n_pairs: int
+    #: Mean of candidate minus baseline score (scores are 0..1, so -1..1).
     mean_delta: float
+    #: Lower bound of the percentile bootstrap interval of mean_delta at 1 - alpha.
     low: float
+    #: Upper bound, likewise.
     high: float
+    #: Two-sided sign-flip permutation p (not the bootstrap's, which floors at 0), unadjusted.
     p_value: float
 
 

@@ -23,7 +23,9 @@ class Profile:
     """One behaviour the simulator can show, with the rate it shows it at by default."""
 
     name: str
+    #: Share of eligible requests (0..1) that show the behaviour when the spec gives no rate.
     default_rate: float
+    #: One line: what the behaviour looks like to a caller.
     doc: str
 
 
@@ -50,6 +52,7 @@ SLOW_FACTOR = 5.0
 class ProfileMix:
     """A parsed profile spec: the active behaviours and the rate of each."""
 
+    #: Behaviour name -> rate in 0..1, in spec order; never empty (``competent`` by default).
     rates: Mapping[str, float]
 
     @property

@@ -26,8 +26,11 @@ class Fault:
     """A fault to inject instead of (or part-way through) the answer."""
 
     kind: FaultKind
+    #: HTTP status for HTTP_ERROR (classified as a real server's would be); unused otherwise.
     status: int = 503
+    #: Error text the raised error (or the HTTP error body) carries.
     message: str = "model is unloaded"
+    #: Chunks streamed before a DROP or STALL hits; 0 = before the first.
     after_chunks: int = 0
 
 
@@ -35,8 +38,11 @@ class Fault:
 class SimReply:
     """The policy's answer: the response, an optional fault, and modelled latency."""
 
+    #: The answer; not delivered when ``fault`` is set.
     response: ChatResponse
+    #: What goes wrong instead of (or part-way through) the answer; None = no fault.
     fault: Fault | None = None
+    #: Modelled seconds to answer (prefill + decode, × time_scale), slept before delivery.
     latency_s: float = 0.0
 
 

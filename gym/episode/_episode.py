@@ -43,18 +43,30 @@ class EpisodeResult:
     """What the episode came to, with the time spent where."""
 
     plan: EpisodePlan
+    #: The task played: the plan's, an invented one, or a kept app's.
     task: str
     outcome: Outcome
+    #: Turns played, at most the plan's max_turns (the user may say done sooner).
     turns: int = 0
+    #: One line for INFRA_ERROR; '' otherwise.
     error: str = ""
+    #: Ledger id; '' until the episode is recorded.
     episode_id: str = ""
+    #: Where the workdir came from: fresh | seed | kept ('' if it never started).
     start: str = ""
+    #: Wall time of the whole episode, seconds.
     elapsed_s: float = 0.0
+    #: Seconds inside the swarm subprocess, summed over turns.
     swarm_s: float = 0.0
+    #: Seconds grading (sandbox checks and judge), summed over turns.
     grade_s: float = 0.0
+    #: Stage of the last graded turn; 0 when no turn was graded.
     final_stage: int = 0
+    #: Why the episode stopped early, e.g. a fix turn that changed nothing; '' otherwise.
     note: str = ""
-    stops_run: bool = False  # the swarm rejected its configuration: no episode can succeed
+    #: The swarm rejected its configuration: no episode can succeed, so the run stops.
+    stops_run: bool = False
+    #: Dimension -> status of the final grade.
     dimensions: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -82,10 +94,14 @@ class EpisodeContext:
 
     config: GymConfig
     run_id: str
+    #: This run's folder; each episode writes under ``episodes/NNN``.
     run_dir: Path
+    #: The harness brain: plays the persona and invents tasks.
     brain: Transport
     ledger: Ledger
+    #: Task id -> task; invented tasks are added as the run goes.
     tasks: dict[str, Task]
+    #: Green apps kept for continue-existing; None for suites (reproducible starts).
     kept: KeptApps | None
     progress: ProgressSink
 

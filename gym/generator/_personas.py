@@ -27,7 +27,9 @@ class Persona:
     """A user archetype the brain role-plays."""
 
     name: str
+    #: How the persona writes; the brain's message must sound like this.
     voice: str
+    #: Which moves it tends to make after a turn (feature, fix, tests, done, ...).
     temperament: str
 
 

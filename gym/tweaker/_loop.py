@@ -73,24 +73,38 @@ TUNED_FILE = "tuned-knobs.toml"
 class TuneOptions(BaseModel):
     """What `gym tune` adds to a gym run's configuration."""
 
-    candidates: list[str] | None = Field(default=None, description="Knobs it may move.")
-    experiments: int = Field(default=3, ge=1, le=50, description="Experiments at most.")
-    episodes_per_arm: int | None = Field(
-        default=None, ge=2, le=1000, description="Sampled episodes per arm (no suite)."
+    candidates: list[str] | None = Field(
+        default=None, description="Knobs it may move; None = every tunable knob."
     )
-    out: Path | None = Field(default=None, description="Adopted knob file.")
+    experiments: int = Field(
+        default=3, ge=1, le=50, description="Experiments at most; stops early when none is left."
+    )
+    episodes_per_arm: int | None = Field(
+        default=None,
+        ge=2,
+        le=1000,
+        description="Sampled episodes per arm (no suite); None = the run's episodes.",
+    )
+    out: Path | None = Field(
+        default=None, description="Adopted knob file; None = <gym_dir>/tuned-knobs.toml."
+    )
 
 
 @dataclass
 class ExperimentResult:
     """One finished experiment."""
 
+    #: 0-based position in the session.
     index: int
     proposal: Proposal
+    #: Run id of arm A, the baseline at the time.
     run_a: str
+    #: Run id of arm B, the baseline plus the proposed change.
     run_b: str
     decision: Decision
+    #: The paired statistics; None when the arms could not be compared (inconclusive).
     comparison: ArmComparison | None
+    #: Ledger id of the recorded experiment.
     experiment_id: str
 
 
@@ -99,7 +113,9 @@ class TuneResult:
     """A tuning session: its experiments, the knobs it ends with and where they were written."""
 
     experiments: list[ExperimentResult] = field(default_factory=list)
+    #: The final baseline knobs: the starting ones plus every adopted change.
     knobs: dict[str, Any] = field(default_factory=dict)
+    #: Where the adopted knobs were written; None when nothing was adopted.
     knob_file: Path | None = None
 
     @property

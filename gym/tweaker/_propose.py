@@ -32,9 +32,12 @@ class Proposal:
     """A checked change and where it came from (``brain`` or ``fallback``)."""
 
     delta: KnobDelta
+    #: ``brain`` or ``fallback``.
     source: str
+    #: Why the change should help, one clean line (the brain's text is untrusted).
     rationale: str
-    refused: str = ""  # why the brain's proposal was not used, when the fallback stepped in
+    #: Why the brain's proposal was not used, when the fallback stepped in; '' otherwise.
+    refused: str = ""
 
 
 def _prompt(space: dict[str, KnobDomain], baseline: dict[str, Any], history: Iterable[str]) -> str:
