@@ -26,8 +26,8 @@ def _root() -> None:
     """Self-driving benchmark harness for multi-agent coding swarms."""
 
 
-@app.command()
-def version() -> None:
+@app.command("version")
+def _version_command() -> None:
     """Print the installed swarm-gym version."""
     from importlib.metadata import version as _version
 
@@ -45,3 +45,6 @@ def main() -> None:
     except KeyboardInterrupt:
         print("gym: interrupted", file=sys.stderr)
         sys.exit(130)
+
+
+__all__ = ["app", "main"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gym.generator._personas import PERSONAS, Persona, UserTurn, persona
 from gym.generator._plans import EpisodePlan, InventedTask, invent_task, plan_episodes, write_task
-from gym.generator.suites import Suite, SuiteEntry, load_suite, suite_names
+from gym.generator._suites import Suite, SuiteEntry, load_suite, suite_names
 
 __all__ = [
     "EpisodePlan",

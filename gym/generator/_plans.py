@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from brain import Transport
 from gym.errors import GymConfigError, InfraError
 from gym.generator._personas import PERSONAS
-from gym.generator.suites import Suite
+from gym.generator._suites import Suite
 from gym.prompts import ask_brain, render
 from verifier import Archetype, Check, Stage, Task, TaskError, load_task
 

@@ -15,7 +15,7 @@ from brain import BrainError, NodeSpec, Transport, parse_fleet_spec, parse_node_
 from gym.catalog import CATALOG_DIR
 from gym.config import GymConfig
 from gym.errors import GymConfigError
-from gym.generator.suites import Suite, load_suite
+from gym.generator import Suite, load_suite
 from verifier import Task, TaskError, discover_tasks
 
 #: Seconds a node gets to answer the probe: a local server that is up answers at once;

@@ -71,7 +71,7 @@ def _registry() -> dict[str, Any]:
     gym -> swarm through the CLI contract only, but `swarm knobs` prints text, not data;
     when it gains a JSON form, switch this function to run it and parse its output.
     """
-    from swarm.knobs import all_knobs
+    from swarm import all_knobs
 
     return all_knobs()
 
@@ -134,7 +134,7 @@ def check_delta(
 
 
 def _coerce(knob: str, value: Any) -> Any:
-    from swarm.errors import KnobError  # the swarm's parser is the one authority on values
+    from swarm import KnobError  # the swarm's parser is the one authority on values
 
     try:
         return _registry()[knob].coerce(value)

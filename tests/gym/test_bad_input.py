@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from gym.cli import app
 from gym.config import GymConfig
-from gym.generator.suites import load_suite, suite_names
+from gym.generator import load_suite, suite_names
 from gym.orchestrator._preflight import load_catalog
 
 

@@ -11,9 +11,9 @@ from gym.config import GymConfig
 from gym.episode._kept import KeptApps
 from gym.episode._start import resolve_start
 from gym.episode._user import next_stage
+from gym.generator import load_suite
 from gym.generator._personas import PERSONAS
 from gym.generator._plans import EpisodePlan, InventedTask, plan_episodes, write_task
-from gym.generator.suites import load_suite
 from gym.orchestrator._preflight import load_catalog
 from verifier import Task, load_task
 

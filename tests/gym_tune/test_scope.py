@@ -16,7 +16,7 @@ from gym.tweaker._space import (
     knob_args,
     tunable_space,
 )
-from swarm.knobs import all_knobs
+from swarm import all_knobs
 
 
 def test_space_holds_only_tunable_knobs_with_a_finite_domain():

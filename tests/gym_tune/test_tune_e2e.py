@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from gym.catalog import CATALOG_DIR
-from gym.generator.suites import load_suite
+from gym.generator import load_suite
 from ledger import Ledger
 
 

@@ -16,7 +16,7 @@ from gym.config import GymConfig, read_toml
 from gym.errors import GymConfigError
 from gym.tweaker._loop import TuneOptions, arm_config, paired_config, tune
 from ledger import Ledger
-from swarm.knobs import load_knob_file
+from swarm import load_knob_file
 
 BASELINE = [False] * 10 + [True] * 4
 
