@@ -22,9 +22,6 @@ def _plain_text(value: object) -> Text:
     return Text(clean_line(value, limit=None))
 
 
-# ---- gym ledger show -----------------------------------------------------------------------
-
-
 @ledger_app.command("show")
 def show(
     ref: Annotated[
@@ -123,9 +120,6 @@ def _show_episode(console: Console, ledger: Ledger, episode_id: str) -> None:
         console.print(
             _plain_text(f"  artifact {a.kind} turn={a.turn}: {a.path} sha256={a.sha256[:12]}")
         )
-
-
-# ---- gym ledger export ---------------------------------------------------------------------
 
 
 @ledger_app.command("export")

@@ -20,9 +20,6 @@ _REPORT_HELP = "HTML file (default GYM_DIR/report.html)."
 _REGRESS_OUT_HELP = "Report file (default GYM_DIR/regress-RUN.html)."
 
 
-# ---- gym regrade ---------------------------------------------------------------------------
-
-
 def regrade(
     run: Annotated[str, typer.Argument(help="Run id (or unique prefix, 'last').")],
     judge: Annotated[
@@ -75,9 +72,6 @@ def _catalog() -> Path:
     return configured or Path(str(files("gym.catalog")))
 
 
-# ---- gym report ----------------------------------------------------------------------------
-
-
 def report(
     out: Annotated[Path | None, typer.Option("--out", help=_REPORT_HELP)] = None,
     runs: RunRefs = None,
@@ -109,9 +103,6 @@ def report(
         f"wrote {summary.path} ({summary.runs} runs, {summary.episodes} episodes, "
         f"{summary.figures} figures, {summary.bytes / 1e6:.1f} MB)"
     )
-
-
-# ---- gym regress ---------------------------------------------------------------------------
 
 
 def regress(
