@@ -64,12 +64,10 @@ def _judge_transport(url: str | None) -> object:
 
 
 def _catalog() -> Path:
-    from importlib.resources import files
-
+    from gym.catalog import CATALOG_DIR
     from gym.config import load_config
 
-    configured = load_config({}).config.catalog_dir
-    return configured or Path(str(files("gym.catalog")))
+    return load_config({}).config.catalog_dir or CATALOG_DIR
 
 
 def report(

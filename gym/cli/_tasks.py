@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ import typer
 
 import verifier
 from brain import BrainError, Transport, transport_for
+from gym.catalog import CATALOG_DIR
 from gym.cli._edge import fail
 from verifier import (
     Grade,
@@ -39,13 +39,8 @@ tasks_app = typer.Typer(
 )
 
 
-def default_catalog() -> Path:
-    """The built-in catalog directory (gym/catalog), located as package data."""
-    return Path(str(files("gym.catalog")))
-
-
 def _load_catalog(catalog: Path | None) -> tuple[list[Task], list[str]]:
-    root = catalog or default_catalog()
+    root = catalog or CATALOG_DIR
     if not root.is_dir():
         raise fail("gym", FileNotFoundError(f"catalog {root} is not a directory"))
     errors: list[str] = []
@@ -138,8 +133,8 @@ def check_tasks(
 
 def _resolve_task(spec: str, catalog: Path | None) -> Task:
     path = Path(spec)
-    if not path.exists() and (catalog or default_catalog()).joinpath(spec).is_dir():
-        path = (catalog or default_catalog()) / spec
+    if not path.exists() and (catalog or CATALOG_DIR).joinpath(spec).is_dir():
+        path = (catalog or CATALOG_DIR) / spec
     return verifier.load_task(path)
 
 

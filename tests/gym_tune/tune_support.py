@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ledger import EpisodeRecord, EpisodeStatus, Ledger, RunRecord, RunStatus
-from verifier import DETERMINISTIC_DIMENSIONS
-from verifier._grade import DimensionGrade, Grade, Source, Status, Verdict
+from verifier import DETERMINISTIC_DIMENSIONS, DimensionGrade, Grade, Source, Status, Verdict
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from ledger import Ledger
 @pytest.mark.slow
 def test_regress_reruns_the_suite_with_the_baseline_seeds_and_compares(tmp_path):
     from gym.config import GymConfig
-    from gym.orchestrator._run import run_gym
+    from gym.orchestrator import run_gym
 
     gym_dir = tmp_path / ".gym"
     baseline = run_gym(GymConfig(suite="smoke", max_turns=1, gym_dir=gym_dir))

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from brain import ChatRequest, ChatResponse, FinishReason, ToolCall
-from brain.sim import SimTransport
-from brain.sim._scripted import ScriptedPolicy
+from brain.sim import ScriptedPolicy, SimTransport
 from verifier import Task, TaskError, load_task
 
 CATALOG = Path(__file__).resolve().parents[2] / "gym" / "catalog"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from gym.cli._tasks import default_catalog
+from gym.catalog import CATALOG_DIR
 from verifier import discover_tasks, self_test
 
-TASKS = discover_tasks(default_catalog(), errors=[])
+TASKS = discover_tasks(CATALOG_DIR, errors=[])
 
 
 @pytest.mark.slow
