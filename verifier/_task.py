@@ -108,8 +108,10 @@ class _CheckBase(BaseModel):
         data = {k: v for k, v in data.items() if v is not None or k in cls.model_fields}
         if "name" not in data:
             return data
-        own = (n for n, f in cls.model_fields.items() if n not in _COMMON_FIELDS)
-        missing = [n for n in own if cls.model_fields[n].is_required() and n not in data]
+        fields = cls.model_fields.items()
+        missing = [
+            n for n, f in fields if n not in _COMMON_FIELDS and f.is_required() and n not in data
+        ]
         if missing:
             kind = data.get("kind")
             raise ValueError(f"check {data['name']!r} of kind {kind} needs {', '.join(missing)}")

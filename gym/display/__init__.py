@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from gym.display._banner import REAL_MODELS_HINT, print_banner, print_summary, run_summary
+from gym.display._banner import (
+    REAL_MODELS_HINT,
+    RunSummary,
+    print_banner,
+    print_summary,
+    run_summary,
+)
 from gym.display._progress import (
     LiveProgress,
     PlainProgress,
@@ -20,5 +26,6 @@ __all__ = [
     "REAL_MODELS_HINT",
     "run_summary",
     "RunProgress",
+    "RunSummary",
     "summary_table",
 ]

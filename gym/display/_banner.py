@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TypedDict
 
 from rich.console import Console
 from rich.text import Text
@@ -42,20 +43,26 @@ def print_banner(
     )
 
 
-def run_summary(
-    folder: Path, results: list[EpisodeResult], views: list[EpisodeView]
-) -> dict[str, object]:
-    """The run's totals, its folder and this invocation's episode timings (``summary.json``)."""
+class RunSummary(TypedDict):
+    """What ``summary.json`` holds: the run's totals, its folder, this invocation's timings."""
+
+    totals: dict[str, int]
+    run_folder: str
+    episodes: list[dict[str, object]]
+
+
+def run_summary(folder: Path, results: list[EpisodeResult], views: list[EpisodeView]) -> RunSummary:
+    """Summarize a run: totals over its latest episodes, timings of ``results``."""
     latest = {v.seed: v for v in views}  # views come in start order: a re-run wins
-    return {
-        "totals": dict(Counter(_label(v) for v in latest.values())),
-        "run_folder": str(folder),
-        "episodes": [_timing(r) for r in sorted(results, key=lambda r: r.plan.index)],
-    }
+    return RunSummary(
+        totals=dict(Counter(_label(v) for v in latest.values())),
+        run_folder=str(folder),
+        episodes=[_timing(r) for r in sorted(results, key=lambda r: r.plan.index)],
+    )
 
 
 def print_summary(
-    console: Console, results: list[EpisodeResult], summary: dict[str, object], path: Path
+    console: Console, results: list[EpisodeResult], summary: RunSummary, path: Path
 ) -> None:
     """The table of this invocation's episodes, the run's totals and where everything is."""
     if results:
@@ -63,7 +70,7 @@ def print_summary(
         errors = errors_table(results)
         if errors is not None:
             console.print(errors)
-    totals: dict[str, int] = summary["totals"]  # type: ignore[assignment]
+    totals = summary["totals"]
     console.print(Text("totals: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items()))))
     console.print(Text(f"run folder: {summary['run_folder']}"))
     console.print(Text(f"summary: {path}"))

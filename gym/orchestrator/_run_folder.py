@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
@@ -71,7 +72,7 @@ def pending_plans(ledger: Ledger, run_id: str, plans: list[EpisodePlan]) -> list
     return [p for p in plans if p.seed not in complete]
 
 
-def write_summary(folder: Path, summary: dict[str, object]) -> Path:
+def write_summary(folder: Path, summary: Mapping[str, object]) -> Path:
     """Write summary.json in the run folder and return its path."""
     path = folder / "summary.json"
     _write_atomic(path, json.dumps(summary, indent=2))
