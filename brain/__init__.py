@@ -7,15 +7,18 @@ Public surface::
     answer = await node.chat(ChatRequest(messages=[Message(role=Role.USER, content="hi")]))
 """
 
+from brain._context_size import probe_context_tokens
 from brain._errors import (
     BrainError,
     ConfigError,
     ContentError,
+    ContextOverflowError,
     FatalError,
     StalledError,
     TransientError,
 )
 from brain._guard import check_host_allowed, loopback_only
+from brain._identity import is_simulated, mark_simulated
 from brain._nodes import NodeSpec, parse_fleet_spec, parse_node_spec
 from brain._protocol import Transport
 from brain._registry import known_schemes, register_scheme, scheme_of, transport_for
@@ -30,6 +33,7 @@ from brain._types import (
     ToolSpec,
     Usage,
 )
+from brain.toolcalls import recover_tool_calls
 
 __all__ = [
     "BrainError",
@@ -37,6 +41,7 @@ __all__ = [
     "ChatResponse",
     "ConfigError",
     "ContentError",
+    "ContextOverflowError",
     "FatalError",
     "FinishReason",
     "Message",
@@ -50,10 +55,14 @@ __all__ = [
     "Usage",
     "ask_structured",
     "check_host_allowed",
+    "is_simulated",
     "known_schemes",
     "loopback_only",
+    "mark_simulated",
     "parse_fleet_spec",
     "parse_node_spec",
+    "probe_context_tokens",
+    "recover_tool_calls",
     "register_scheme",
     "scheme_of",
     "transport_for",

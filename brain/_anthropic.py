@@ -1,15 +1,15 @@
 """Claude transport through the official ``anthropic`` SDK.
 
 Node URL: ``anthropic:MODEL`` or ``anthropic:MODEL?base_url=http://127.0.0.1:PORT``.
-The key comes from ``ANTHROPIC_API_KEY``; a placeholder is used only when the
-base URL is loopback (the simulator), so a missing key never goes unnoticed.
+The key comes from ``ANTHROPIC_API_KEY`` (or the node's ``?key_env=VAR``; see
+:mod:`brain._keys` for where a key may go); a placeholder is used only when the base URL
+is loopback (the simulator) or plain http to another host, which never gets the key.
 Tool calls map to ``tool_use``/``tool_result`` blocks; the system prompt and the
 last tool carry ``cache_control`` so repeated turns of a worker hit the prompt cache.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,9 +18,11 @@ from urllib.parse import parse_qs, urlsplit
 from brain._classify import classify_sdk_error
 from brain._errors import BrainError, ConfigError
 from brain._guard import _is_loopback, check_host_allowed
-from brain._recovery import build_call, parse_json_lenient, registered_tools, strip_think
+from brain._identity import header_says_simulator
+from brain._keys import may_receive_env_key, node_key, resolve_key
 from brain._types import ChatRequest, ChatResponse, FinishReason, Message, Role, ToolSpec, Usage
 from brain._watchdog import DEFAULT_IDLE_TIMEOUT_S, watch_idle
+from brain.toolcalls import build_call, parse_json_lenient, registered_tools, strip_think
 
 _DEFAULT_BASE_URL = "https://api.anthropic.com"
 #: The Messages API requires max_tokens; 8k fits a worker's file write and is cheap to reserve.
@@ -164,7 +166,10 @@ class AnthropicTransport:
         self.idle_timeout_s = idle_timeout_s
         self.timeout_s = timeout_s
         self.tool_names = tool_names
-        key = api_key or os.environ.get("ANTHROPIC_API_KEY") or _loopback_placeholder(target)
+        #: Set by :meth:`probe` when the simulator's HTTP server answers behind this URL.
+        self.served_by_simulator = False
+        # The env key goes only where brain._keys allows (never cleartext http off the box).
+        key = resolve_key(target, "ANTHROPIC_API_KEY", explicit=api_key) or _no_key(target)
         self._client = AsyncAnthropic(
             api_key=key, base_url=base_url, max_retries=0, timeout=timeout_s
         )
@@ -194,16 +199,18 @@ class AnthropicTransport:
             idle_timeout_s=idle_timeout_s,
             timeout_s=timeout_s,
             tool_names=frozenset(tool_names or ()),
-            api_key=api_key,
+            api_key=api_key or node_key(url),
         )
 
     async def probe(self) -> list[str]:
         """List the models the endpoint serves (``GET /v1/models``)."""
         try:
-            page = await self._client.models.list()
-            return [m.id for m in page.data]
+            raw = await self._client.models.with_raw_response.list()
+            page = await raw.parse()
         except Exception as exc:  # mapped to exactly one brain error class
             raise classify_sdk_error(exc, where=self.url) from exc
+        self.served_by_simulator = header_says_simulator(raw.headers)
+        return [m.id for m in page.data]
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         """Send one turn; raises only BrainError subclasses."""
@@ -300,20 +307,24 @@ class AnthropicTransport:
             for b in blocks
             if b["type"] == "tool_use"
         ]
-        reason = (
-            FinishReason.TOOL_CALLS if calls else _STOP.get(stop or "end_turn", FinishReason.STOP)
-        )
+        reason = _STOP.get(stop or "end_turn", FinishReason.STOP)
+        if calls and reason is not FinishReason.LENGTH:  # a call cut at max_tokens stays LENGTH
+            reason = FinishReason.TOOL_CALLS
         return ChatResponse(
             text=strip_think(text),
             tool_calls=calls,
             finish_reason=reason,
             usage=usage,
             model=model or self.model,
+            structured_via=None if request.response_schema is None else "tool",
         )
 
 
-def _loopback_placeholder(base_url: str) -> str:
+def _no_key(base_url: str) -> str:
+    """The placeholder when no key may be sent; a missing key for a real endpoint is an error."""
     host = (urlsplit(base_url).hostname or "").lower()
     if _is_loopback(host):
         return "sim-placeholder-key"
+    if not may_receive_env_key(base_url):  # plain http to another host: the key is withheld
+        return "not-needed"
     raise ConfigError("ANTHROPIC_API_KEY is not set; export it or point base_url at a local server")

@@ -9,6 +9,10 @@ in order:
   Ollama answer 400/404 with that while they swap models);
 - 401/403 → fatal; 404 → fatal (unknown model or wrong base URL);
 - 408, 409, 425, 429 and every 5xx → transient;
+- 413, or a 400/422 (or an error event mid-stream) whose message says the prompt does not
+  fit (llama.cpp's ``exceed_context_size_error`` / ``n_ctx``, LM Studio's "context length",
+  vLLM's "maximum context length", "too many tokens", Anthropic's "prompt is too long")
+  → context overflow, a content error the caller answers with a smaller prompt;
 - other 4xx → content (the request as built was refused, e.g. an unsupported field);
 - an error event inside an answered stream (HTTP 200, or no status at all) → transient:
   the server failed part-way (Anthropic's ``overloaded_error``, a local model crashing);
@@ -20,10 +24,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from brain._errors import BrainError, ContentError, FatalError, TransientError
+from brain._errors import (
+    BrainError,
+    ContentError,
+    ContextOverflowError,
+    FatalError,
+    TransientError,
+)
 
 _UNLOADED = re.compile(r"model (is )?(unloaded|not loaded)|not loaded|no model loaded", re.I)
 _TRANSIENT_STATUS = {408, 409, 425, 429}
+_OVERFLOW = re.compile(
+    r"n_ctx|context[ _-]?(?:length|size|window)|maximum context|context[ _]length[ _]exceeded"
+    r"|too many tokens|prompt (?:is )?too long|exceed\w*[^.]{0,40}context|context .{0,20}overflow"
+    r"|tokens? > \d+ maximum|input (?:is )?too large",
+    re.I,
+)
 _MAX_LINE = 300
 
 
@@ -46,11 +62,20 @@ def body_message(body: Any) -> str:
     return "" if body is None else str(body)
 
 
+def is_context_overflow(message: str) -> bool:
+    """True when a server's error message says the prompt did not fit the context window."""
+    return _OVERFLOW.search(message or "") is not None
+
+
 def classify_status(status: int, message: str, *, where: str) -> BrainError:
     """The brain error for an HTTP status and the server's message about it."""
     text = f"{where}: HTTP {status}: {one_line(message) or 'no message'}"
     if _UNLOADED.search(message) or status < 400:
         return TransientError(text, status=status, body=message)
+    if status == 413 or (status in (400, 422) and is_context_overflow(message)):
+        return ContextOverflowError(
+            text + " (the prompt does not fit the context window)", status=status, body=message
+        )
     if status in (401, 403):
         return FatalError(text + " (check the API key)", status=status, body=message)
     if status == 404:
@@ -87,9 +112,10 @@ def classify_sdk_error(exc: BaseException, *, where: str) -> BrainError:
         return classify_status(status, body_message(body) or str(exc), where=where)
     name = type(exc).__name__
     if name == "APIError":  # an error event in the SSE stream, which has no status of its own
-        return TransientError(
-            f"{where}: error mid-stream: {one_line(body_message(exc.body) or str(exc))}"
-        )
+        message = body_message(getattr(exc, "body", None)) or str(exc)
+        if is_context_overflow(message):
+            return ContextOverflowError(f"{where}: context overflow: {one_line(message)}")
+        return TransientError(f"{where}: error mid-stream: {one_line(message)}")
     if name in ("APIConnectionError", "APITimeoutError") or _is_http_layer_error(exc):
         return TransientError(f"{where}: {_connection_reason(exc)}")
     if isinstance(exc, (ConnectionError, TimeoutError, OSError)):

@@ -7,6 +7,7 @@ what its SDK raises onto exactly one leaf::
     ├── TransientError      connection refused, timeout, 5xx, 429, "model is unloaded"
     │   └── StalledError    a stream made no progress within the idle window
     ├── ContentError        unparseable output, bad tool arguments, schema mismatch
+    │   └── ContextOverflowError  the prompt does not fit the model's context window
     └── FatalError          401/403, unknown model: retrying cannot help
         └── ConfigError     a node URL or option that cannot be used as given
 """
@@ -37,6 +38,10 @@ class StalledError(TransientError):
 
 class ContentError(BrainError):
     """The model answered, but the answer is unusable (the worker is told why and retried)."""
+
+
+class ContextOverflowError(ContentError):
+    """The prompt is larger than the node's context window: retry with a smaller prompt."""
 
 
 class FatalError(BrainError):

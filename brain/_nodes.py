@@ -1,11 +1,11 @@
 """Node specs (contract 3): how a fleet node or the harness brain is written down.
 
-A node is ``{name, url, model, weight, speed}``. On a command line a fleet is a
+A node is ``{name, url, model, weight, speed, ctx}``. On a command line a fleet is a
 comma list of node URLs; fleet-level fields ride along as query parameters that
 the transport never sees::
 
     sim:competent?seed=1
-    http://mac1.local:1234/v1?model=qwen3-coder-30b&weight=2&speed=1.5&name=mac1
+    http://mac1.local:1234/v1?model=qwen3-coder-30b&weight=2&speed=1.5&name=mac1&ctx=32768
     anthropic:claude-sonnet-4-5?weight=4
 """
 
@@ -16,10 +16,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, Field
 
 from brain._errors import ConfigError
+from brain._keys import key_env_of
 from brain._registry import known_schemes, scheme_of
 
 #: Query parameters that belong to the fleet, not to the transport.
-FLEET_PARAMS = ("name", "model", "weight", "speed")
+FLEET_PARAMS = ("name", "model", "weight", "speed", "ctx")
 
 
 class NodeSpec(BaseModel):
@@ -34,6 +35,12 @@ class NodeSpec(BaseModel):
     speed: float = Field(
         default=1.0, gt=0, description="Relative speed (2 = twice as fast) until it is measured."
     )
+    ctx: int | None = Field(
+        default=None,
+        ge=512,
+        description="Context window in tokens; None = probe the server (or unknown). Prompts "
+        "are sized to it before the first call.",
+    )
 
     @property
     def scheme(self) -> str:
@@ -41,9 +48,20 @@ class NodeSpec(BaseModel):
         return scheme_of(self.url)
 
     @property
+    def key_env(self) -> str | None:
+        """The variable holding this node's own API key (``?key_env=VAR``), if any."""
+        return key_env_of(self.url)
+
+    served_by_simulator: bool = Field(
+        default=False,
+        description="The probe found the simulator's HTTP server behind this http(s) URL "
+        "(``gym sim serve``): the node is simulated although its URL looks real.",
+    )
+
+    @property
     def simulated(self) -> bool:
-        """True for the offline simulator; its results are never mixed with real ones."""
-        return self.scheme == "sim"
+        """True for the offline simulator, in process or served; never mixed with real results."""
+        return self.scheme == "sim" or self.served_by_simulator
 
 
 def _default_model(url: str) -> str:
@@ -74,6 +92,7 @@ def parse_node_spec(text: str, index: int = 0) -> NodeSpec:
     fleet = {k: v for k, v in query if k in FLEET_PARAMS}
     rest = [(k, v) for k, v in query if k not in FLEET_PARAMS]
     url = urlunsplit(parts._replace(query=urlencode(rest)))
+    key_env_of(url)  # a bad ?key_env= is bad input now, not when the node is first called
     try:
         return NodeSpec(
             name=fleet.get("name") or _default_name(url, index),
@@ -81,6 +100,7 @@ def parse_node_spec(text: str, index: int = 0) -> NodeSpec:
             model=fleet.get("model") or _default_model(url),
             weight=int(fleet.get("weight", 1)),
             speed=float(fleet.get("speed", 1.0)),
+            ctx=int(fleet["ctx"]) if fleet.get("ctx") else None,
         )
     except ValueError as exc:
         raise ConfigError(f"bad fleet parameter in {text!r}: {exc}".splitlines()[0]) from None

@@ -2,22 +2,22 @@
 
 Chat Completions with function tools, streamed (tool-call deltas assembled by
 index, idle watchdog) or not. Small local models break the tool protocol, so
-calls written into ``content`` are recovered (see :mod:`brain._recovery`).
+calls written into ``content`` are recovered (see :mod:`brain.toolcalls`).
 The SDK's own retries are off: the swarm decides where a transient failure is retried.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from brain._classify import classify_sdk_error
+from brain._classify import classify_sdk_error, is_context_overflow
 from brain._errors import BrainError, ContentError, FatalError
 from brain._guard import check_host_allowed
-from brain._recovery import build_call, recover_tool_calls, registered_tools, strip_think
+from brain._identity import SIMULATOR_OWNER, header_says_simulator
+from brain._keys import node_key, resolve_key
 from brain._types import (
     ChatRequest,
     ChatResponse,
@@ -29,6 +29,7 @@ from brain._types import (
     Usage,
 )
 from brain._watchdog import DEFAULT_IDLE_TIMEOUT_S, watch_idle
+from brain.toolcalls import build_call, recover_tool_calls, registered_tools, strip_think
 
 _FINISH = {
     "stop": FinishReason.STOP,
@@ -37,6 +38,8 @@ _FINISH = {
     "length": FinishReason.LENGTH,
     "content_filter": FinishReason.CONTENT_FILTER,
 }
+#: The structured-output ladder, best first: a node moves down a rung when it refuses one.
+STRUCTURED_RUNGS = ("json_schema", "json_object", "prompt")
 #: Local servers ignore the key, but the SDK insists on one.
 _PLACEHOLDER_KEY = "not-needed"
 
@@ -148,8 +151,11 @@ class OpenAICompatTransport:
         self.idle_timeout_s = idle_timeout_s
         self.timeout_s = timeout_s
         self.tool_names = tool_names
-        self.json_schema_supported = True
-        key = api_key or os.environ.get("OPENAI_API_KEY") or _PLACEHOLDER_KEY
+        self.structured_rung = STRUCTURED_RUNGS[0]
+        #: Set by :meth:`probe` when the simulator's HTTP server answers behind this URL.
+        self.served_by_simulator = False
+        # The env key goes only where brain._keys allows (never cleartext http off the box).
+        key = resolve_key(url, "OPENAI_API_KEY", explicit=api_key) or _PLACEHOLDER_KEY
         self._client = AsyncOpenAI(base_url=url, api_key=key, max_retries=0, timeout=timeout_s)
 
     @classmethod
@@ -170,16 +176,20 @@ class OpenAICompatTransport:
             idle_timeout_s=idle_timeout_s,
             timeout_s=timeout_s,
             tool_names=frozenset(tool_names or ()),
-            api_key=api_key,
+            api_key=api_key or node_key(url),
         )
 
     async def probe(self) -> list[str]:
         """List the served models (``GET /models``); adopt the first if no model was given."""
         try:
-            page = await self._client.models.list()
+            raw = await self._client.models.with_raw_response.list()
+            page = raw.parse()
             ids = [m.id for m in page.data]
         except Exception as exc:  # the SDK and its HTTP layer raise many types; all are mapped
             raise classify_sdk_error(exc, where=self.url) from exc
+        self.served_by_simulator = header_says_simulator(raw.headers) or any(
+            getattr(m, "owned_by", "") == SIMULATOR_OWNER for m in page.data
+        )
         if not self.model:
             if not ids:
                 raise FatalError(f"{self.url}: the server serves no models; load one first")
@@ -205,21 +215,22 @@ class OpenAICompatTransport:
         await self._client.close()
 
     async def _send(self, request: ChatRequest) -> ChatResponse:
-        params = self._params(request)
-        try:
-            return await self._create(request, params)
-        except BrainError:
-            raise
-        except Exception as exc:
-            if "response_format" not in params or not _rejects_request(exc):
+        while True:
+            params = self._params(request)
+            try:
+                response = await self._create(request, params)
+            except BrainError:
                 raise
-        # The server refused the request; if it is json_schema output it cannot do, the same
-        # request without it succeeds (ask_structured validates and repairs the text), and
-        # the server is not offered json_schema again.
-        params.pop("response_format")
-        response = await self._create(request, params)
-        self.json_schema_supported = False
-        return response
+            except Exception as exc:
+                if "response_format" not in params or not refuses_request_shape(exc):
+                    raise
+                # The server cannot do this rung of structured output; the next one down is
+                # tried at once and this node is never offered the refused rung again.
+                self.structured_rung = _next_rung(self.structured_rung)
+                continue
+            if request.response_schema is not None:
+                response.structured_via = self.structured_rung
+            return response
 
     def _params(self, request: ChatRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -232,14 +243,10 @@ class OpenAICompatTransport:
             params["temperature"] = request.temperature
         if request.max_tokens is not None:
             params["max_tokens"] = request.max_tokens
-        if request.response_schema is not None and self.json_schema_supported:
-            params["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {
-                    "name": request.response_schema_name or "answer",
-                    "schema": request.response_schema,
-                },
-            }
+        if request.response_schema is not None:
+            response_format = _response_format(self.structured_rung, request)
+            if response_format is not None:
+                params["response_format"] = response_format
         return params
 
     async def _create(self, request: ChatRequest, params: dict[str, Any]) -> ChatResponse:
@@ -302,11 +309,12 @@ class OpenAICompatTransport:
         recovered = False
         text = strip_think(content)
         if not calls and tools:
-            text, calls = recover_tool_calls(content, tools)
+            calls, text = recover_tool_calls(content, tools)
             recovered = bool(calls)
-        reason = (
-            FinishReason.TOOL_CALLS if calls else _FINISH.get(finish or "stop", FinishReason.STOP)
-        )
+        # A call cut off by the token limit stays LENGTH: the caller must not run it.
+        reason = _FINISH.get(finish or "stop", FinishReason.STOP)
+        if calls and reason is not FinishReason.LENGTH:
+            reason = FinishReason.TOOL_CALLS
         return ChatResponse(
             text=text,
             tool_calls=calls,
@@ -317,6 +325,36 @@ class OpenAICompatTransport:
         )
 
 
-def _rejects_request(exc: Exception) -> bool:
-    """True for a 400/422-style refusal of the request's shape (not auth, not overload)."""
-    return getattr(exc, "status_code", None) in (400, 422)
+def _next_rung(rung: str) -> str:
+    """The rung below ``rung`` (the prompt rung sends no ``response_format``, so is last)."""
+    return STRUCTURED_RUNGS[STRUCTURED_RUNGS.index(rung) + 1]
+
+
+def _response_format(rung: str, request: ChatRequest) -> dict[str, Any] | None:
+    """The ``response_format`` of one rung of the ladder; None on the prompt-only rung."""
+    schema = request.response_schema
+    if rung == "json_schema":
+        name = request.response_schema_name or "answer"
+        return {"type": "json_schema", "json_schema": {"name": name, "schema": schema}}
+    if rung == "json_object":
+        # llama.cpp's server (and llama-cpp-python's) turn this schema into a grammar.
+        return {"type": "json_object", "schema": schema}
+    return None
+
+
+#: Words in a server's error that name the structured-output parameter it refused.
+_SHAPE_WORDS = ("response_format", "json_schema", "json_object", "'text'")
+
+
+def refuses_request_shape(exc: Exception) -> bool:
+    """True when the server refused the request's structured-output shape, not its content.
+
+    400/422 are refusals of the request's shape unless the message is about the context
+    window; some servers (llama-cpp-python) answer a shape they cannot parse with 500, which
+    counts only when the message names the parameter.
+    """
+    status = getattr(exc, "status_code", None)
+    message = str(exc).lower()
+    if status in (400, 422):
+        return not is_context_overflow(message)
+    return status == 500 and any(word in message for word in _SHAPE_WORDS)

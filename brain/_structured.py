@@ -18,12 +18,14 @@ from pydantic import BaseModel, ValidationError
 from brain._classify import one_line
 from brain._errors import ContentError
 from brain._protocol import Transport
-from brain._recovery import parse_json_lenient, strip_think
 from brain._types import ChatRequest, ChatResponse, Message, Role
+from brain.toolcalls import parse_json_lenient, strip_think
 
 T = TypeVar("T", bound=BaseModel)
 
 _FENCE = "```"
+#: Default bound of one structured answer (tokens): ample for any schema the project asks.
+STRUCTURED_MAX_TOKENS = 4096
 
 
 def _instruction(name: str, schema: dict[str, Any]) -> str:
@@ -85,11 +87,14 @@ async def ask_structured(
     *,
     name: str | None = None,
     max_repairs: int = 1,
+    max_tokens: int | None = STRUCTURED_MAX_TOKENS,
 ) -> T:
     """Ask for an instance of ``model_cls``; raise ContentError if still invalid after repairs.
 
     Sets ``ChatRequest.response_schema``/``response_schema_name`` (name defaults to
     ``model_cls.__name__``). Transport errors (transient, fatal) propagate unchanged.
+    ``max_tokens`` bounds each answer: a small model under a JSON grammar can otherwise
+    write whitespace until its context is full.
     """
     name = name or model_cls.__name__
     schema = model_cls.model_json_schema()
@@ -97,7 +102,10 @@ async def ask_structured(
     problem = ""
     for _attempt in range(max_repairs + 1):
         request = ChatRequest(
-            messages=conversation, response_schema=schema, response_schema_name=name
+            messages=conversation,
+            response_schema=schema,
+            response_schema_name=name,
+            max_tokens=max_tokens,
         )
         response = await transport.chat(request)
         data, raw = _candidate(response, name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class Role(StrEnum):
@@ -58,6 +58,19 @@ class ToolSpec(BaseModel):
         default_factory=lambda: {"type": "object", "properties": {}},
         description="JSON Schema of the arguments; the default takes none.",
     )
+
+    @field_validator("parameters")
+    @classmethod
+    def _valid_schema(cls, schema: dict[str, Any]) -> dict[str, Any]:
+        """A schema that is not valid JSON Schema is refused here, not skipped at call time."""
+        import jsonschema
+
+        try:
+            jsonschema.validators.validator_for(schema).check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            where = "/".join(str(p) for p in exc.absolute_path) or "schema"
+            raise ValueError(f"not a valid JSON Schema at {where}: {exc.message}") from None
+        return schema
 
 
 class FinishReason(StrEnum):
@@ -132,4 +145,10 @@ class ChatResponse(BaseModel):
     model: str = Field(default="", description="Model that answered, as the server names it.")
     recovered: bool = Field(
         default=False, description="Tool calls were recovered from text content, not native."
+    )
+    structured_via: str | None = Field(
+        default=None,
+        description="How the answer's JSON shape was asked for when the request had a schema: "
+        "json_schema, json_object (with the schema), prompt (instructions only) or tool "
+        "(a forced tool call); None when no schema was asked for.",
     )

@@ -11,6 +11,14 @@ with where each value came from, which `gym config show` prints.
     brain = "anthropic:claude-sonnet-4-5"
     fleet = ["http://mac1.local:1234/v1?model=qwen3-coder-30b", "http://mac2.local:1234/v1"]
     knobs = ["worker.turn_cap=30"]          # or a table: [knobs] worker.turn_cap = 30
+
+Instead of the ``fleet`` list, one table per node; ``key_env`` names the variable that holds
+that node's own API key (see ``brain._keys`` for where a key may be sent)::
+
+    [[fleet]]
+    url = "http://mac3.local:1234/v1"
+    model = "qwen3-coder-30b"
+    key_env = "MAC3_KEY"
 """
 
 from __future__ import annotations
@@ -84,6 +92,11 @@ class GymConfig(BaseModel):
     )
     gym_dir: Path = Field(default=Path(".gym"), description="Ledger, runs and artifacts.")
     catalog_dir: Path | None = Field(default=None, description="Task catalog (built-in if unset).")
+    invent: bool | None = Field(
+        default=None,
+        description="The brain invents each episode's task (self-tested before use); "
+        "None = only a real brain does, the simulated one samples the catalog.",
+    )
     judge: bool = Field(
         default=True,
         description="Grade the three AI-judge dimensions (by the brain); off = deterministic only.",
@@ -153,10 +166,28 @@ def _node_url(item: Any) -> str:
     if isinstance(item, str):
         return item
     if not isinstance(item, dict) or "url" not in item:
-        raise GymConfigError(f"{CONFIG_FILE}: fleet entry {item!r} needs a url")
-    extra = urlencode({k: v for k, v in item.items() if k != "url"})
-    sep = "&" if "?" in item["url"] else "?"
-    return item["url"] + (sep + extra if extra else "")
+        raise GymConfigError(f"{CONFIG_FILE}: fleet entry {_shown(item)} needs a url")
+    url = item["url"]
+    if not isinstance(url, str) or not url.strip():
+        raise GymConfigError(
+            f"{CONFIG_FILE}: fleet entry url must be a URL string, not {_shown(url)}"
+        )
+    fields = {k: v for k, v in item.items() if k != "url"}
+    for key, value in fields.items():
+        if not isinstance(value, str | int | float | bool):  # tables and arrays have no URL form
+            raise GymConfigError(
+                f"{CONFIG_FILE}: fleet entry {url!r}: {key} must be a string or number, "
+                f"not {_shown(value)}"
+            )
+    extra = urlencode({k: _toml_scalar(v) for k, v in fields.items()})
+    sep = "&" if "?" in url else "?"
+    return url + (sep + extra if extra else "")
+
+
+def _shown(value: Any) -> str:
+    """A TOML value in an error line: short, and one line whatever it holds."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _normalize_knobs(value: Any) -> Any:
@@ -213,11 +244,35 @@ def load_config(
     try:
         config = GymConfig.model_validate(merged)
     except ValidationError as exc:
-        first_field = str(exc.errors()[0].get("loc", ("",))[0])
+        first_field = str((exc.errors()[0].get("loc") or ("",))[0])  # () from a model validator
         origin = "command line" if first_field in from_cli else str(path)
         raise GymConfigError(_validation_line(exc, origin)) from None
+    knob_origin = "command line" if "knobs" in from_cli else str(path)
+    _check_knobs(config, knob_origin)
     sources = {
         name: "cli" if name in from_cli else str(path) if name in from_file else "default"
         for name in GymConfig.model_fields
     }
     return LoadedConfig(config=config, sources=sources)
+
+
+def _check_knobs(config: GymConfig, origin: str) -> None:
+    """Refuse a knob the built-in swarm does not know, before any episode runs.
+
+    Only for the built-in swarm: an external ``swarm_cmd`` has knobs of its own, and its
+    first turn's exit 2 stops the run instead.
+    """
+    if config.swarm_cmd is not None or not config.knobs:
+        return
+    from swarm import KnobError, all_knobs  # the swarm's registry is the one authority
+
+    known = all_knobs()
+    for item in config.knobs:
+        name, _, value = item.partition("=")
+        knob = known.get(name.strip())
+        try:
+            if knob is None:
+                raise KnobError(f"unknown knob {name.strip()!r} (see `swarm knobs` for the list)")
+            knob.coerce(value)
+        except KnobError as exc:
+            raise GymConfigError(f"{origin}: option knobs: {exc}") from None

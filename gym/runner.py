@@ -12,6 +12,7 @@ import shlex
 import signal
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,12 @@ KILL_GRACE_S = 5.0
 #: Extra seconds past the swarm's own --timeout-s before the harness kills it: the swarm
 #: should stop itself and still write its report; this is the backstop.
 TIMEOUT_SLACK_S = 30.0
+#: Bytes of each output stream the harness keeps (in memory, hence in the turn's files): a
+#: swarm writing without end must not grow the harness. The JSON report is the end of stdout
+#: and the reason for a crash the end of stderr, so the tail is kept, plus the first bytes.
+OUTPUT_CAP_BYTES = 8 * 1024 * 1024
+OUTPUT_HEAD_BYTES = 64 * 1024
+_READ_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,12 @@ async def run_swarm(call: SwarmCall, *, pid_file: Path | None = None) -> SwarmRu
     except OSError as exc:
         return SwarmRun(tuple(argv), None, "", f"cannot start swarm: {exc}", 0.0)
     if pid_file is not None:
-        pid_file.write_text(str(proc.pid), encoding="utf-8")
+        try:
+            pid_file.write_text(str(proc.pid), encoding="utf-8")
+        except OSError:  # e.g. a full disk: without its pid file the swarm would be an orphan
+            await stop_group(proc.pid, signal.SIGKILL)
+            await proc.wait()
+            raise
     outcome = await _wait(proc, call.timeout_s + TIMEOUT_SLACK_S)
     if pid_file is not None:
         pid_file.unlink(missing_ok=True)
@@ -94,20 +106,69 @@ async def run_swarm(call: SwarmCall, *, pid_file: Path | None = None) -> SwarmRu
 
 
 async def _wait(proc: asyncio.subprocess.Process, limit_s: float) -> tuple[str, str, bool, bool]:
-    communicate = asyncio.ensure_future(proc.communicate())
+    communicate = asyncio.ensure_future(_collect(proc))
     try:
         out, err = await asyncio.wait_for(asyncio.shield(communicate), limit_s)
-        return _text(out), _text(err), False, False
+        return out, err, False, False
     except TimeoutError:
         await stop_group(proc.pid, signal.SIGTERM)
         out, err = await communicate
-        return _text(out), _text(err), True, False
+        return out, err, True, False
     except asyncio.CancelledError:
         # Ctrl-C: the swarm lives in its own session, so the terminal's SIGINT never
         # reached it; forward it so the swarm writes its report and exits 130.
         await stop_group(proc.pid, signal.SIGINT)
         out, err = await communicate
-        return _text(out), _text(err), False, True
+        return out, err, False, True
+
+
+class CappedOutput:
+    """A stream's bytes under a ceiling: the first ``head`` bytes and the newest rest.
+
+    The tail is a queue of chunks, so dropping old output costs nothing per byte written.
+    """
+
+    def __init__(self, cap: int = OUTPUT_CAP_BYTES, head: int = OUTPUT_HEAD_BYTES) -> None:
+        self.head_cap, self.tail_cap = min(head, cap), cap - min(head, cap)
+        self.head = bytearray()
+        self.tail: deque[bytes] = deque()
+        self.tail_size = 0
+        self.dropped = 0
+
+    def add(self, chunk: bytes) -> None:
+        """Keep ``chunk`` (or what of it fits), dropping the oldest tail bytes beyond the cap."""
+        room = self.head_cap - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self.tail.append(chunk)
+            self.tail_size += len(chunk)
+        while self.tail_size > self.tail_cap:
+            excess, first = self.tail_size - self.tail_cap, self.tail.popleft()
+            if len(first) > excess:
+                self.tail.appendleft(first[excess:])
+            cut = min(len(first), excess)
+            self.tail_size -= cut
+            self.dropped += cut
+
+    def text(self) -> str:
+        """The kept output as text, with a line saying how much was dropped in between."""
+        gap = f"\n[... {self.dropped} bytes of output dropped ...]\n" if self.dropped else ""
+        return _text(bytes(self.head)) + gap + _text(b"".join(self.tail))
+
+
+async def _drain(stream: asyncio.StreamReader | None, sink: CappedOutput) -> None:
+    while stream is not None and (chunk := await stream.read(_READ_CHUNK)):
+        sink.add(chunk)
+
+
+async def _collect(proc: asyncio.subprocess.Process) -> tuple[str, str]:
+    """Read both pipes to the end under the cap, then reap the process."""
+    out, err = CappedOutput(), CappedOutput()
+    await asyncio.gather(_drain(proc.stdout, out), _drain(proc.stderr, err))
+    await proc.wait()
+    return out.text(), err.text()
 
 
 async def stop_group(pgid: int, first: signal.Signals) -> None:

@@ -1,6 +1,7 @@
 """The artifact store: bulky evidence under ``<gym_dir>/artifacts/<episode>/``.
 
-Files are copied in (directories become ``.tar.gz`` archives), named from sanitised
+Files are copied in (directories become ``.tar.gz`` archives; links and special files are
+stored as what they are, never followed or opened), named from sanitised
 parts only (a model may have chosen the original name), and referenced from the ledger
 by relative path and sha256. Every read checks the hash, so an edited or truncated
 artifact is reported instead of silently graded.
@@ -12,6 +13,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tarfile
 import tempfile
 from pathlib import Path
@@ -53,12 +55,12 @@ def copy_in(gym_dir: Path, episode_id: str, src: Path, kind: str, turn: int | No
         raise ArtifactError(f"artifact kind {kind!r} must be lowercase letters, digits, - or _")
     if not _ID.match(episode_id):
         raise ArtifactError(f"episode id {episode_id!r} is not a valid artifact folder name")
-    if not src.exists():
+    if not os.path.lexists(src):
         raise ArtifactError(f"artifact source {src} does not exist")
     folder = gym_dir / "artifacts" / episode_id
     folder.mkdir(parents=True, exist_ok=True)
     prefix = f"t{turn}-" if turn is not None else ""
-    if src.is_dir():
+    if src.is_dir() and not src.is_symlink():
         dest = _unused(folder / f"{prefix}{kind}-{_safe_name(src.name)}.tar.gz")
         _archive(src, dest)
     else:
@@ -67,10 +69,33 @@ def copy_in(gym_dir: Path, episode_id: str, src: Path, kind: str, turn: int | No
     return dest
 
 
+def _open_as_is(src: Path) -> tuple[int | None, bytes]:
+    """A descriptor of ``src`` when it is a regular file, else a note of what it is instead.
+
+    A produced tree is untrusted: ``events.jsonl -> /proc/self/environ`` must be stored as
+    the link it is, never as the harness's environment; a FIFO must not block the copy.
+    """
+    try:
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        if src.is_symlink():
+            return None, f"symbolic link -> {os.readlink(src)!r} (not followed)\n".encode()
+        return None, b"special file (not read)\n"
+    if stat.S_ISREG(os.fstat(fd).st_mode):
+        return fd, b""
+    os.close(fd)
+    return None, b"special file (not read)\n"
+
+
 def _atomic_copy(src: Path, dest: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
-    os.close(fd)
-    shutil.copyfile(src, tmp)
+    source, note = _open_as_is(src)
+    with os.fdopen(fd, "wb") as out:
+        if source is None:
+            out.write(note)
+        else:
+            with os.fdopen(source, "rb") as fh:
+                shutil.copyfileobj(fh, out)
     os.replace(tmp, dest)
 
 

@@ -6,6 +6,7 @@ return pydantic views of the *current* state. Nothing here updates or deletes a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import sqlite3
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger import _artifacts
-from ledger._db import Database, connect, migrate, schema_version, write_guarded
+from ledger._db import Database, connect, create_file, migrate, schema_version, write_guarded
 from ledger._errors import LedgerError, LedgerMissingError, NotFoundError
 from ledger._records import (
     ArtifactRef,
@@ -71,10 +72,7 @@ class Ledger:
                 raise LedgerMissingError(
                     f"no ledger at {path} (run `gym run` first or pass --gym-dir)"
                 )
-            try:
-                gym_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise LedgerError(f"cannot create the gym directory {gym_dir}: {exc}") from None
+            _create(gym_dir, path)
         db = Database(connect(path))
         try:
             migrate(db)
@@ -494,6 +492,25 @@ class Ledger:
             cursor.row_factory = None
             rows = cursor.execute(sql, tuple(params)).fetchall()
             return [d[0] for d in cursor.description], rows
+
+
+# ---- opening -------------------------------------------------------------------------------
+
+
+def _create(gym_dir: Path, path: Path) -> None:
+    """Create the gym directory and a migrated ledger; on failure remove a directory we made."""
+    made = not gym_dir.exists()
+    try:
+        gym_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LedgerError(f"cannot create the gym directory {gym_dir}: {exc}") from None
+    try:
+        create_file(path)
+    except LedgerError:
+        if made:
+            with contextlib.suppress(OSError):
+                gym_dir.rmdir()  # only when still empty: nothing of anyone else's is removed
+        raise
 
 
 # ---- row helpers ---------------------------------------------------------------------------

@@ -101,6 +101,10 @@ class EpisodeRecord(BaseModel):
         default=None, description="Task rung 1..5; None = unknown (e.g. it never started)."
     )
     generated: bool = Field(default=False, description="Invented by the brain, not the catalog.")
+    invention_rejections: list[str] = Field(
+        default_factory=list,
+        description="Inventions the self-test rejected before this task (one line each).",
+    )
 
 
 class TurnRecord(BaseModel):
@@ -122,6 +126,9 @@ class TurnRecord(BaseModel):
         default=0, description="Swarm's completion tokens (0 = unreported)."
     )
     report: dict[str, Any] = Field(default_factory=dict, description="Swarm report (contract 2).")
+    infra_error: str = Field(
+        default="", description="Why the turn ended on an infrastructure failure; '' = it ran."
+    )
 
 
 class ArtifactRef(BaseModel):

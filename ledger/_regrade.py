@@ -3,12 +3,16 @@
 For each turn the produced tree is unpacked from the artifact store (verified by sha256)
 into a scratch directory and graded again with ``verifier.grade_workdir`` together with
 the turn's stored swarm report and event log; the new Grade is appended and supersedes
-the old one. A turn whose tree was not stored (the gym keeps the final tree of an
-episode, recorded with no turn number) is reported as skipped, never guessed at.
+the old one. The gym stores the tree of every graded turn (and the episode's final tree,
+recorded with no turn number, which stands for the last turn when older ledgers lack a
+per-turn one); a turn whose tree was not stored is reported as skipped, never guessed at.
+The task is the episode's stored ``task`` artifact (an invented task: ``task.toml`` and its
+reference) or the catalog's. Anything unreadable is a skip with its reason, never a crash.
 """
 
 from __future__ import annotations
 
+import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,11 +47,12 @@ def regrade_run(
 
     ledger.run(run_id)
     summary = RegradeSummary(run_id, grader)
+    unreadable = (TaskError, LedgerError, OSError, tarfile.TarError)
     for episode in ledger.episodes(run_id):
         with tempfile.TemporaryDirectory(prefix="gym-regrade-") as tmp:
             try:
                 task = _task_for(ledger, episode, catalog_dir, Path(tmp))
-            except (TaskError, LedgerError) as exc:
+            except unreadable as exc:
                 summary.skipped.append(f"{episode.id}: {exc}")
                 continue
             _regrade_episode(
@@ -57,7 +62,7 @@ def regrade_run(
                 judge,
                 Path(tmp),
                 summary,
-                (TaskError, VerifierError, LedgerError),
+                (*unreadable, VerifierError),
             )
     return summary
 
@@ -75,6 +80,9 @@ def _regrade_episode(
     old = {g.turn: g.verdict for g in ledger.grade_sets(episode.id)}
     last_verdict = None
     for turn in turns:
+        if turn.infra_error:  # never graded: the infrastructure failed, not the swarm
+            summary.skipped.append(f"{episode.id} turn {turn.turn}: infrastructure failure")
+            continue
         tree = _tree_for(ledger, episode.id, turn, is_last=turn is turns[-1])
         if tree is None:
             summary.skipped.append(f"{episode.id} turn {turn.turn}: no stored tree")
@@ -154,7 +162,11 @@ def _task_for(ledger: Ledger, episode: EpisodeView, catalog_dir: Path | None, tm
     stored = _one(ledger.artifacts(episode.id, kind="task"), None)
     if stored is not None:
         return load_task(ledger.extract_tree(stored, tmp / "task"))
-    if catalog_dir is None or not (Path(catalog_dir) / episode.task).is_dir():
+    if (
+        catalog_dir is None
+        or not episode.task
+        or not (Path(catalog_dir) / episode.task / "task.toml").is_file()
+    ):
         raise TaskError(
             f"task {episode.task!r} is neither stored with the episode nor in "
             f"the catalog {catalog_dir}"

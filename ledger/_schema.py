@@ -5,8 +5,10 @@ Each step is a tuple of SQL statements applied in one transaction and recorded i
 ledger written by newer code is recognised and refused instead of misread.
 
 Append-only is enforced in the database itself: every table gets triggers that abort
-UPDATE and DELETE. Status changes and corrections are new rows; the ``current_*`` views
-pick the latest status and the rows nothing supersedes.
+UPDATE and DELETE, and an INSERT whose key (rowid, primary or unique key) already exists,
+because ``INSERT OR REPLACE`` / ``REPLACE`` / upserts would otherwise delete the old row
+without firing any delete trigger. Status changes and corrections are new rows; the
+``current_*`` views pick the latest status and the rows nothing supersedes.
 """
 
 from __future__ import annotations
@@ -165,11 +167,42 @@ _INDEXES = (
     "CREATE INDEX experiments_supersedes ON experiments(supersedes)",
 )
 
+#: Keys besides the rowid that a REPLACE could collide on (INTEGER PRIMARY KEYs are the rowid).
+UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
+    "schema_migrations": ("name",),
+    "runs": ("id",),
+    "episodes": ("id",),
+    "experiments": ("id",),
+}
+
+
+def _refuse_replacement(table: str) -> tuple[str, ...]:
+    """Triggers that refuse an INSERT landing on an existing row (REPLACE, upsert, explicit key).
+
+    A BEFORE INSERT trigger runs before conflict resolution, so the RAISE happens before
+    REPLACE's implicit delete. In a BEFORE INSERT trigger an automatic rowid reads as -1,
+    so no stored row may have a rowid <= 0 (the AFTER INSERT trigger) for the check to be exact.
+    """
+    clash = " OR ".join(
+        ["rowid = NEW.rowid", *(f"{key} = NEW.{key}" for key in UNIQUE_KEYS.get(table, ()))]
+    )
+    return (
+        f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
+        f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {clash}) BEGIN "
+        f"SELECT RAISE(ABORT, 'ledger is append-only: {table} rows cannot be replaced'); END",
+        f"CREATE TRIGGER {table}_positive_rowid AFTER INSERT ON {table} WHEN NEW.rowid <= 0 BEGIN "
+        f"SELECT RAISE(ABORT, 'ledger is append-only: {table} rowids must be positive'); END",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("001_tables", _TABLES),
     Migration("002_append_only", tuple(s for t in APPEND_ONLY_TABLES for s in _refuse_changes(t))),
     Migration("003_current_views", _VIEWS),
     Migration("004_indexes", _INDEXES),
+    Migration(
+        "005_no_replace", tuple(s for t in APPEND_ONLY_TABLES for s in _refuse_replacement(t))
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -127,9 +127,16 @@ def build_report(
     """Render the report for ``run_ids`` (all runs when None) to ``out``."""
     if group_by not in GROUP_KEYS:
         raise ReportError(f"unknown --group-by {group_by!r}; choose {', '.join(GROUP_KEYS)}")
-    data = load(ledger, run_ids)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir():  # checked before the minutes of rendering, not at the rename
+        raise ReportError(
+            f"--out {out} is a directory; give a file name, e.g. {out / 'report.html'}"
+        )
+    data = load(ledger, run_ids)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create {out.parent}: {exc.strerror or exc}") from None
     parts = [
         p for p in (_partition(data, False, group_by), _partition(data, True, group_by)) if p.runs
     ]
@@ -160,8 +167,12 @@ def build_report(
 def _write_atomically(out: Path, text: str) -> None:
     """Write then rename: a reader (or a nightly upload) never sees half a report."""
     tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:  # a full disk, a directory in the way: one line, no leftover
+        tmp.unlink(missing_ok=True)
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from exc
 
 
 def _partition(data: ReportData, simulated: bool, group_by: str) -> Partition:

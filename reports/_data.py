@@ -26,7 +26,9 @@ _RUNS = (
 )
 _EPISODES = (
     "SELECT e.id AS episode_id, e.run_id, e.started_at, e.task, e.archetype, e.persona, e.seed,"
-    " s.status, s.final_verdict FROM episodes e"
+    " s.status, s.final_verdict,"
+    " COALESCE(json_array_length(e.record, '$.invention_rejections'), 0) AS invention_rejections"
+    " FROM episodes e"
     " JOIN current_episode_status s ON s.episode_id = e.id"
 )
 _TURNS = (
@@ -56,7 +58,10 @@ class ReportData:
 
     #: Per run: current status, the GROUP_KEYS columns, label, brain and the parsed record.
     runs: pd.DataFrame
-    #: Per episode: current status and verdict, plus ``passed`` and ``complete`` flags.
+    #: Per episode: current status and verdict, ``passed`` and ``complete`` flags, the opening
+    #: turn's verdict ``first_verdict`` (None when it was not graded) and ``turns_to_green``
+    #: (the first turn graded pass; NaN when none was) and ``invention_rejections`` (how many
+    #: invented tasks the self-test refused before the episode's own).
     episodes: pd.DataFrame
     #: Per current turn row: move, the swarm's claim, exit code, elapsed_ms, record JSON.
     turns: pd.DataFrame
@@ -127,10 +132,26 @@ def load(ledger: Ledger, run_ids: Sequence[str] | None = None) -> ReportData:
     tables["runs"] = _with_config_keys(tables["runs"])
     tables["episodes"]["passed"] = tables["episodes"].final_verdict == "pass"
     tables["episodes"]["complete"] = tables["episodes"].status == "finished"
+    tables["episodes"] = _with_turn_figures(tables["episodes"], tables["grade_sets"])
     tables["runs"]["simulated"] = tables["runs"].simulated.astype(bool)
     tables["experiments"]["simulated"] = tables["experiments"].simulated.astype(bool)
     data = ReportData(**tables, ledger=ledger)
     return data.restrict(run_ids) if run_ids is not None else data
+
+
+def _with_turn_figures(episodes: pd.DataFrame, grade_sets: pd.DataFrame) -> pd.DataFrame:
+    """Add ``first_verdict`` and ``turns_to_green`` to each episode from its graded turns.
+
+    Read from the grade sets, not the episode's closing status: an episode that ended on an
+    infrastructure error keeps the verdicts of the turns it had graded.
+    """
+    episodes = episodes.copy()
+    opening = grade_sets[grade_sets.turn == 1].drop_duplicates("episode_id", keep="last")
+    first = dict(zip(opening.episode_id, opening.verdict, strict=True))
+    green = grade_sets[grade_sets.verdict == "pass"].groupby("episode_id").turn.min()
+    episodes["first_verdict"] = [first.get(e) for e in episodes.episode_id]
+    episodes["turns_to_green"] = episodes.episode_id.map(green).astype(float)
+    return episodes
 
 
 def _with_config_keys(runs: pd.DataFrame) -> pd.DataFrame:

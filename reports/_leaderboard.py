@@ -1,5 +1,11 @@
 """The leaderboard: configurations with Wilson intervals, pass^k and per-dimension means.
 
+Two pass rates per configuration: **pass@1**, the opening turn's verdict before any fix (fix
+turns hand the swarm the failing checks' expected values, so later turns are helped), and the
+**final pass** rate, the last graded turn of each complete episode. Turns to green is the mean
+turn number of an episode's first green grade, over the episodes that got one. Each row says
+which rate it is ranked by (:data:`RANK_BY`).
+
 Configurations are grouped into *tiers*: connected runs of overlapping 95% intervals.
 Everyone in a tier is shown as tied (``=1``); only a configuration whose interval is
 clear of the whole tier above is ranked below it. This is stricter than pairwise
@@ -10,11 +16,16 @@ interval it overlaps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pandas as pd
 
 from reports._stats import Interval, pass_hat_k, wilson
 from verifier import DIMENSIONS
+
+#: What a leaderboard can rank by, and how the report names it.
+RANK_BY: dict[str, str] = {"final": "final pass rate", "pass@1": "pass@1 (opening turn)"}
+RankBy = Literal["final", "pass@1"]
 
 
 @dataclass
@@ -31,6 +42,26 @@ class LeaderRow:
     dims: dict[str, float | None] = field(default_factory=dict)
     tier: int = 0
     tied: bool = False
+    #: pass@1: the opening turn graded pass, over episodes whose opening turn was graded.
+    first: Interval | None = None
+    #: Mean turn number of the first green grade, over episodes that got one; None if none did.
+    turns_to_green: float | None = None
+    #: Episodes that were graded green at some turn (the turns-to-green sample).
+    green_episodes: int = 0
+    #: Which rate the tiers are drawn from: a key of :data:`RANK_BY`.
+    ranked_by: RankBy = "final"
+
+    @property
+    def ranked(self) -> Interval:
+        """The interval the tiers are drawn from."""
+        if self.ranked_by == "pass@1" and self.first is not None:
+            return self.first
+        return self.interval
+
+    @property
+    def ranked_label(self) -> str:
+        """What the row is ranked by, in words."""
+        return RANK_BY[self.ranked_by]
 
     @property
     def rank_label(self) -> str:
@@ -39,17 +70,26 @@ class LeaderRow:
 
 
 def leaderboard(
-    runs: pd.DataFrame, episodes: pd.DataFrame, grades: pd.DataFrame, group_by: str
+    runs: pd.DataFrame,
+    episodes: pd.DataFrame,
+    grades: pd.DataFrame,
+    group_by: str,
+    *,
+    rank_by: RankBy = "final",
 ) -> list[LeaderRow]:
-    """Rows sorted by tier, then pass rate; every row's tier and tie flag set."""
+    """Rows sorted by tier, then the ranked rate; every row's tier and tie flag set."""
+    if rank_by not in RANK_BY:
+        raise ValueError(f"rank_by must be one of {', '.join(RANK_BY)}, not {rank_by!r}")
     eps = episodes.merge(runs[["run_id", group_by]], on="run_id")
     dim_means = _dimension_means(grades, eps, group_by)
     rows = [
         _row(config, group, runs, dim_means.get(config, {}), group_by)
         for config, group in eps.groupby(group_by, sort=True)
     ]
+    for row in rows:
+        row.ranked_by = rank_by
     assign_tiers(rows)
-    return sorted(rows, key=lambda r: (r.tier, -r.interval.rate, r.config))
+    return sorted(rows, key=lambda r: (r.tier, -r.ranked.rate, r.config))
 
 
 def _row(
@@ -66,7 +106,7 @@ def _row(
     # than k times cannot say anything about k tries in a row and are left out.
     repeated = [(c, n) for c, n in counts if n >= 2]
     k = min((n for _, n in repeated), default=0)
-    return LeaderRow(
+    row = LeaderRow(
         config=str(config),
         runs=int((runs[group_by] == config).sum()),
         interval=wilson(int(done.passed.sum()), len(done)),
@@ -76,6 +116,19 @@ def _row(
         pass_k_tasks=len(repeated),
         dims=dims,
     )
+    _add_turn_figures(row, group)
+    return row
+
+
+def _add_turn_figures(row: LeaderRow, group: pd.DataFrame) -> None:
+    """pass@1 and turns to green; incomplete episodes count too, for the turns they had graded."""
+    if "first_verdict" not in group:  # frames not built by reports.load
+        return
+    graded = group[group.first_verdict.notna()]
+    green = group.turns_to_green.dropna()
+    row.first = wilson(int((graded.first_verdict == "pass").sum()), len(graded))
+    row.turns_to_green = float(green.mean()) if len(green) else None
+    row.green_episodes = len(green)
 
 
 def _dimension_means(
@@ -103,13 +156,13 @@ def dimension_order(present: object) -> list[str]:
 
 def assign_tiers(rows: list[LeaderRow]) -> None:
     """Group rows into tiers of transitively overlapping intervals (see module docstring)."""
-    ordered = sorted(rows, key=lambda r: (-r.interval.high, -r.interval.rate))
+    ordered = sorted(rows, key=lambda r: (-r.ranked.high, -r.ranked.rate))
     tier, tier_low, members = 0, 2.0, []  # type: ignore[var-annotated]
     for row in ordered:
-        if row.interval.high < tier_low:  # clear of everything above: a new tier starts
+        if row.ranked.high < tier_low:  # clear of everything above: a new tier starts
             _close(members)
-            tier, tier_low, members = tier + 1, row.interval.low, []
-        tier_low = min(tier_low, row.interval.low)
+            tier, tier_low, members = tier + 1, row.ranked.low, []
+        tier_low = min(tier_low, row.ranked.low)
         row.tier = tier
         members.append(row)
     _close(members)

@@ -35,6 +35,7 @@ class Replay:
         self.devices: list[str] = []
         self.run: dict[str, Any] = {}
         self.stuck = False
+        self.fallback = False
         self.final_status: str | None = None
         self.tokens = UsageReport()
         for record in records:
@@ -50,6 +51,8 @@ class Replay:
             self._attempt_end(record)
         elif event == "scheduler_stuck":
             self.stuck = True
+        elif event == "plan_fallback":
+            self.fallback = True
         elif event in ("run_started", "run_finished"):
             self.run.update({k: v for k, v in record.items() if v is not None})
             self._pool(record.get("pool"))
@@ -138,6 +141,12 @@ class Replay:
             knobs=self.run.get("knobs") or {},
             elapsed_ms=float(elapsed),
             usage=UsageReport(**usage) if isinstance(usage, dict) else self.tokens,
+        ).model_copy(
+            update={
+                "reason": self.run.get("reason"),
+                "infra_reason": self.run.get("infra_reason"),
+                "plan_fallback": self.fallback,
+            }
         )
 
 

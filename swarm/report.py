@@ -139,6 +139,20 @@ class RunReport(BaseModel):
         description="Wall time of the run in ms: planning to gates when the pipeline ran "
         "it, the scheduling alone otherwise.",
     )
+    reason: str | None = Field(
+        default=None,
+        description="Why the run ended as it did, one line; None for a run that is done.",
+    )
+    infra_reason: str | None = Field(
+        default=None,
+        description="Set when the run ended before any model had a chance to build (the "
+        "server refused our request shape, no node answered, every node failed): the "
+        "infrastructure's failure, not the model's.",
+    )
+    plan_fallback: bool = Field(
+        default=False,
+        description="No usable plan came from the models: the whole spec went to one worker.",
+    )
 
 
 def build_report(

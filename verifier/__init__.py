@@ -30,6 +30,7 @@ from verifier._task import (
     FileContainsCheck,
     FileExistsCheck,
     FileMatchesCheck,
+    ForbidsCheck,
     Move,
     Stage,
     Task,
@@ -38,6 +39,7 @@ from verifier._task import (
     load_task,
 )
 from verifier._text import clean_line
+from verifier.sandbox import read_tree_file, read_tree_files, tree_files
 
 __all__ = [
     "InputError",
@@ -64,6 +66,7 @@ __all__ = [
     "FileContainsCheck",
     "FileExistsCheck",
     "FileMatchesCheck",
+    "ForbidsCheck",
     "Finding",
     "Grade",
     "Move",
@@ -79,4 +82,7 @@ __all__ = [
     "latest_event_log",
     "load_task",
     "read_report",
+    "read_tree_file",
+    "read_tree_files",
+    "tree_files",
 ]

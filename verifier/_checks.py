@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable
+import sys
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from verifier import sandbox
 from verifier._evidence import RunEvidence
+from verifier._forbids import scan_tree
 from verifier._grade import Status
 from verifier._task import (
     Check,
@@ -27,6 +29,7 @@ from verifier._task import (
     FileContainsCheck,
     FileExistsCheck,
     FileMatchesCheck,
+    ForbidsCheck,
     ToolCalledCheck,
 )
 from verifier._text import clean_line
@@ -210,6 +213,23 @@ async def _file_matches(check: FileMatchesCheck, ctx: CheckContext) -> CheckResu
     )
 
 
+@check_kind(CheckKind.FORBIDS)
+async def _forbids(check: ForbidsCheck, ctx: CheckContext) -> CheckResult:
+    scan = await asyncio.to_thread(
+        scan_tree, ctx.tree.root, calls=check.calls, imports=check.imports, pattern=check.path
+    )
+    if scan.violations:
+        shown = "; ".join(str(v) for v in scan.violations[:5])
+        more = f" (+{len(scan.violations) - 5} more)" if len(scan.violations) > 5 else ""
+        return _result(check, Status.FAIL, clean_line(f"forbidden: {shown}{more}", 600))
+    if scan.unparsed:
+        why = f"cannot parse {', '.join(scan.unparsed[:3])}: the scan is incomplete"
+        return _result(check, Status.INCONCLUSIVE, clean_line(why, 600))
+    if not scan.scanned:
+        return _result(check, Status.INCONCLUSIVE, f"no file matches {check.path}")
+    return _result(check, Status.PASS, f"{scan.scanned} file(s) scanned, none forbidden")
+
+
 # ---------------------------------------------------------------- events
 
 
@@ -231,26 +251,51 @@ async def _tool_called(check: ToolCalledCheck, ctx: CheckContext) -> CheckResult
 # ---------------------------------------------------------------- suites
 
 
+def _suite_argv(workdir: Path, target: str, hidden: bool) -> list[str]:
+    """pytest's command line; for hidden tests, the harness's own pytest and nothing else.
+
+    ``-I`` keeps the workdir off ``sys.path`` while pytest starts, so a ``pytest.py``,
+    ``_pytest/`` or ``sitecustomize.py`` the swarm wrote cannot stand in for it; the app
+    root is put on the path only afterwards (``pythonpath``), for the tests to import.
+    """
+    if not hidden:
+        return ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
+    ini = workdir / target / "pytest.ini"
+    if not ini.exists():
+        ini.write_text("[pytest]\n", encoding="utf-8")
+    return [
+        *(sys.executable, "-I", "-B", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+        *("-o", "addopts=", "-o", f"pythonpath={workdir}"),
+        *("-c", f"{target}/pytest.ini", "--rootdir", "."),
+    ]
+
+
 async def run_suite(
-    name: str, workdir: Path, target: str, *, hidden: bool, timeout_s: float = 120.0
+    name: str,
+    workdir: Path,
+    target: str,
+    *,
+    hidden: bool,
+    timeout_s: float = 120.0,
+    hide: Sequence[Path] = (),
 ) -> CheckResult:
     """Run pytest on ``target`` in ``workdir``; no tests collected counts as inconclusive.
 
     Plugin autoloading is off (the apps are pure stdlib). For hidden tests the config is
     the hidden suite's own ``pytest.ini`` (an empty one when it ships none) and
     ``--confcutdir`` stops at it, so a conftest.py or pytest config the swarm wrote cannot
-    skip or rewrite them; ``-o addopts=`` drops options from the app's own config.
+    skip or rewrite them; ``-o addopts=`` drops options from the app's own config. The
+    hidden tests are read-only to the run (the app's code, imported by them, cannot rewrite
+    a test not yet collected) and ``hide`` masks folders such as the task's catalog entry.
     """
-    cmd = ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
-    if hidden:
-        ini = workdir / target / "pytest.ini"
-        if not ini.exists():
-            ini.write_text("[pytest]\n", encoding="utf-8")
-        cmd += ["-c", f"{target}/pytest.ini", "--rootdir", "."]
-    cmd += ["--confcutdir", target, target]
+    workdir = Path(workdir).resolve()
+    cmd = [*_suite_argv(workdir, target, hidden), "--confcutdir", target, target]
     # Catalog apps are pure stdlib: third-party plugins would only double pytest's start-up.
     env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    result = await sandbox.run_async(cmd, workdir=workdir, timeout_s=timeout_s, env=env)
+    readonly = [workdir / target] if hidden else []
+    result = await sandbox.run_async(
+        cmd, workdir=workdir, timeout_s=timeout_s, env=env, readonly=readonly, hide=hide
+    )
     summary = _excerpt(_last_line(result.stdout))
     if result.timed_out:
         status, message = Status.INCONCLUSIVE, f"timed out after {timeout_s:g}s"

@@ -79,8 +79,11 @@ def read_report(path: Path) -> dict[str, Any]:
 
 def latest_event_log(workdir: Path) -> Path | None:
     """The newest ``.swarm/run-*.jsonl`` in a workdir (contract 2's location), if any."""
-    logs = sorted((Path(workdir) / ".swarm").glob("run-*.jsonl"), key=lambda p: p.stat().st_mtime)
-    return logs[-1] if logs else None
+    swarm_dir = Path(workdir) / ".swarm"
+    if swarm_dir.is_symlink():  # a produced tree is untrusted: its links are not followed
+        return None
+    logs = [p for p in swarm_dir.glob("run-*.jsonl") if p.is_file() and not p.is_symlink()]
+    return max(logs, key=lambda p: p.stat().st_mtime, default=None)
 
 
 def gather(report: dict[str, Any] | None, events_path: Path | None) -> RunEvidence:

@@ -20,9 +20,10 @@ from typing import Any
 
 from brain import Transport
 from verifier import sandbox
+from verifier._built import NOTHING_BUILT, UNBUILT_INCONCLUSIVE, anything_built
 from verifier._checks import CheckContext, CheckResult, evaluate, run_suite
 from verifier._dimensions import REGISTRY, GradeContext
-from verifier._dimensions._context import NO_EVIDENCE_CODES
+from verifier._dimensions._context import NO_EVIDENCE_CODES, inconclusive
 from verifier._errors import InputError
 from verifier._evidence import gather
 from verifier._grade import DimensionGrade, Grade, Status, Verdict
@@ -86,11 +87,13 @@ async def _run_checks(ctx: GradeContext) -> None:
     ctx.check_results = results
 
 
-async def _grade(ctx: GradeContext, judge: Transport | None) -> Grade:
+async def _grade(ctx: GradeContext, judge: Transport | None, built: bool) -> Grade:
     await _run_checks(ctx)
     for name, grader in REGISTRY.items():
         ctx.grades[name] = await asyncio.to_thread(grader, ctx)
-    if judge is not None:
+    if not built:
+        ctx.grades.update(_unbuilt(judged=judge is not None))
+    elif judge is not None:
         ctx.grades.update(await run_judge(judge, ctx.task, ctx.stage, ctx.tree.root))
     isolation = next((r.isolation for r in ctx.check_results if r.isolation), "")
     return Grade(
@@ -101,6 +104,13 @@ async def _grade(ctx: GradeContext, judge: Transport | None) -> Grade:
         tampered=bool(ctx.tree.tampered),
         isolation=isolation or sandbox.isolation_level(),
     )
+
+
+def _unbuilt(*, judged: bool) -> dict[str, DimensionGrade]:
+    """Inconclusive grades for what an unbuilt tree cannot show (no vacuous pass)."""
+    names = [n for n in UNBUILT_INCONCLUSIVE if n in REGISTRY or judged]
+    message = "nothing was built: the tree holds no file the run wrote"
+    return {name: inconclusive(NOTHING_BUILT, message) for name in names}
 
 
 def grade_workdir(
@@ -126,10 +136,11 @@ def grade_workdir(
         raise InputError(f"workdir {workdir} is not a directory")
     task.checks_for_stage(stage)  # TaskError for a stage the task does not have
     evidence = gather(report, events_path)
+    built = anything_built(workdir, task)
     tree: GradedTree = prepare(workdir, task, stage)
     try:
         owned = owned_files if owned_files is not None else evidence.planned_files()
         ctx = GradeContext(task, stage, tree, evidence, owned)
-        return run_sync(_grade(ctx, judge))
+        return run_sync(_grade(ctx, judge, built))
     finally:
         tree.close()

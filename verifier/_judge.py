@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from brain import BrainError, Message, Role, Transport, ask_structured
 from verifier._grade import DimensionGrade, Finding, Severity, Source, Status
 from verifier._task import Task
 from verifier._text import clean_line
 from verifier._workspace import IGNORED
+from verifier.sandbox import read_tree_files
 
 JUDGE_DIMENSION_NAMES = ("requirements", "code_quality", "bugs")
 # About 15k tokens of code: fits every local model the harness targets with room to answer.
@@ -52,11 +53,19 @@ code meets it, quoting file and function as evidence. Score code quality 1 (unus
 
 
 class RequirementVerdict(BaseModel):
-    """One requirement: met or not, with evidence from the code."""
+    """One requirement, named by its id: met or not, with evidence from the code."""
 
-    requirement: str = Field(description="The requirement, as numbered in the prompt.")
+    id: str = Field(description="The requirement's id as numbered in the prompt, e.g. R3.")
+    requirement: str = Field(default="", description="The requirement's text (informative).")
     met: bool
     evidence: str = Field(default="", description="File and function that show it, quoted.")
+
+
+def requirement_id(text: str) -> str:
+    """The canonical id of ``text``: ``R3``, ``r3``, ``3`` and ``R3.`` all read ``R3``."""
+    token = text.strip().rstrip(".):").upper()
+    token = token.removeprefix("R").strip()
+    return f"R{int(token)}" if token.isdigit() else text.strip().upper()
 
 
 class CodeQuality(BaseModel):
@@ -78,13 +87,32 @@ class Bug(BaseModel):
 
 
 class JudgeReport(BaseModel):
-    """The judge's structured answer (schema name ``JudgeReport``)."""
+    """The judge's structured answer (schema name ``JudgeReport``).
+
+    Verdicts are matched to requirements by id, never by position. Two entries with the same
+    id are refused here, so ``ask_structured`` sends the answer back in its repair round.
+    """
 
     requirements: list[RequirementVerdict] = Field(
-        description="One verdict per numbered requirement, in the prompt's order."
+        description="One verdict per numbered requirement, each naming its id (R1, R2, ...)."
     )
     code_quality: CodeQuality
     bugs: list[Bug] = Field(default_factory=list, description="Real bugs only; empty if none.")
+
+    @model_validator(mode="after")
+    def _one_verdict_per_id(self) -> JudgeReport:
+        ids = [requirement_id(v.id) for v in self.requirements]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(
+                f"requirement ids answered more than once: {', '.join(repeated)}; "
+                "give exactly one verdict per id"
+            )
+        return self
+
+    def by_id(self) -> dict[str, RequirementVerdict]:
+        """Each verdict under its canonical id."""
+        return {requirement_id(v.id): v for v in self.requirements}
 
 
 # ---------------------------------------------------------------- prompt
@@ -116,20 +144,11 @@ class _Source:
 
 
 def _code_files(root: Path) -> list[_Source]:
-    files = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(p.startswith(".") or p in IGNORED for p in rel.parts):
-            continue
-        if (
-            path.is_file()
-            and path.suffix in _TEXT_SUFFIXES
-            and path.stat().st_size <= _MAX_FILE_BYTES
-        ):
-            files.append(
-                _Source(rel.as_posix(), path.read_text(encoding="utf-8", errors="replace"))
-            )
-    return files
+    # The produced tree is untrusted: links (NOTES.md -> /proc/self/environ) are not followed.
+    found = read_tree_files(
+        root, skip=(*IGNORED, ".*"), suffixes=_TEXT_SUFFIXES, max_file_bytes=_MAX_FILE_BYTES
+    )
+    return [_Source(rel, data.decode("utf-8", errors="replace")) for rel, data in found.items()]
 
 
 def summarize(source: _Source) -> str:
@@ -175,11 +194,11 @@ def build_messages(
     """The judge's messages, the requirements asked, and the file paths shown."""
     requirements = requirements_for(task, stage)
     code, shown = code_blocks(root, budget)
-    numbered = "\n".join(f"{i}. {r}" for i, r in enumerate(requirements, start=1))
+    numbered = "\n".join(f"R{i}. {r}" for i, r in enumerate(requirements, start=1))
     user = (
         f"PROJECT SPEC:\n{task.spec_for_stage(stage)}\n\n\nREQUIREMENTS:\n{numbered}\n\n\n"
         f"CODE ({len(shown)} files):\n{code}\n"
-        "Answer with one entry per numbered requirement, in the same order."
+        "Answer with exactly one entry per requirement, naming its id (R1, R2, ...)."
     )
     messages = [
         Message(role=Role.SYSTEM, content=SYSTEM_PROMPT),
@@ -201,24 +220,41 @@ def _judged(status: Status, score: float, findings: list[Finding]) -> DimensionG
 
 
 def grade_requirements(report: JudgeReport, asked: list[str]) -> DimensionGrade:
-    """Met share of the requirements asked; an unanswered one counts as unmet."""
-    findings, met = [], 0
-    for i, requirement in enumerate(asked):
-        verdict = report.requirements[i] if i < len(report.requirements) else None
+    """Met share of the requirements asked, matched by id.
+
+    An id the judge did not answer counts as unmet (a silent judge never turns a requirement
+    green); entries for ids that were not asked are ignored. When the judge answered none of
+    them there is nothing to grade: inconclusive.
+    """
+    answers = report.by_id()
+    findings, met, answered = [], 0, 0
+    for i, requirement in enumerate(asked, start=1):
+        verdict = answers.get(f"R{i}")
+        answered += verdict is not None
         if verdict is not None and verdict.met:
             met += 1
             continue
-        why = clean_line(verdict.evidence) if verdict else "the judge did not answer it"
-        findings.append(
-            Finding(
-                code="requirement_unmet",
-                severity=Severity.HIGH,
-                message=f"{i + 1}. {clean_line(requirement, 120)} — {why}",
-            )
-        )
+        findings.append(_unmet(i, requirement, verdict))
+    if asked and not answered:
+        return _judged(Status.INCONCLUSIVE, 0.0, findings)
     share = met / len(asked) if asked else 1.0
     status = Status.PASS if share == 1 else Status.PARTIAL if share >= 0.5 else Status.FAIL
     return _judged(status, share, findings)
+
+
+def _unmet(number: int, requirement: str, verdict: RequirementVerdict | None) -> Finding:
+    text = f"R{number}. {clean_line(requirement, 120)}"
+    if verdict is None:
+        return Finding(
+            code="requirement_unanswered",
+            severity=Severity.LOW,
+            message=f"{text} — the judge did not answer it",
+        )
+    return Finding(
+        code="requirement_unmet",
+        severity=Severity.HIGH,
+        message=f"{text} — {clean_line(verdict.evidence)}",
+    )
 
 
 def grade_quality(report: JudgeReport) -> DimensionGrade:

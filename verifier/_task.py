@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 
 class TaskError(Exception):
@@ -55,6 +55,7 @@ class CheckKind(StrEnum):
     FILE_CONTAINS = "file_contains"
     FILE_MATCHES = "file_matches"
     TOOL_CALLED = "tool_called"
+    FORBIDS = "forbids"
 
 
 class ExpectStdout(BaseModel):
@@ -172,8 +173,42 @@ class ToolCalledCheck(_CheckBase):
     tool: str = Field(description="Tool name a tool_call event must carry (tool or name).")
 
 
+class ForbidsCheck(_CheckBase):
+    """A negative requirement: the produced Python neither uses nor imports these names.
+
+    An AST scan (``verifier/_forbids.py``); each finding names ``file:line``.
+    """
+
+    kind: Literal[CheckKind.FORBIDS]
+    calls: list[str] = Field(
+        default_factory=list,
+        description="Builtins that must not be called or referenced, e.g. eval, exec, "
+        "compile, __import__ (a module's own function of that name is not the builtin).",
+    )
+    imports: list[str] = Field(
+        default_factory=list,
+        description="Modules that must not be imported, submodules included, e.g. subprocess.",
+    )
+    path: str = Field(
+        default="**/*.py",
+        description="Glob from the tree's root of the files scanned (`**/` spans folders); "
+        "symlinks are never followed.",
+    )
+
+    @model_validator(mode="after")
+    def _forbids_something(self) -> ForbidsCheck:
+        if not self.calls and not self.imports:
+            raise ValueError(f"check {self.name!r} of kind forbids needs calls or imports")
+        return self
+
+
 Check = Annotated[
-    CommandCheck | FileExistsCheck | FileContainsCheck | FileMatchesCheck | ToolCalledCheck,
+    CommandCheck
+    | FileExistsCheck
+    | FileContainsCheck
+    | FileMatchesCheck
+    | ToolCalledCheck
+    | ForbidsCheck,
     Field(discriminator="kind"),
 ]
 """One deterministic check run against the produced app: a model per :class:`CheckKind`."""
@@ -239,6 +274,15 @@ class Task(BaseModel):
     tags: list[str] = Field(default_factory=list, description="Free-form labels; never graded.")
 
     root: Path | None = Field(default=None, exclude=True, description="Directory it was read from.")
+
+    @field_validator("entry")
+    @classmethod
+    def _runnable_entry(cls, value: str) -> str:
+        # ``package`` reads the word after -m (or the last word): there has to be one.
+        parts = value.split()
+        if not parts or parts[-1] == "-m":
+            raise ValueError(f"entry {value!r} does not say how the app is run (python -m PACKAGE)")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Task:

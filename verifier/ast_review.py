@@ -39,9 +39,15 @@ _TEST_NAME = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
 
 
 def iter_python_files(root: Path) -> Iterator[Path]:
-    """Every ``.py`` file under ``root``, skipping hidden, cache and virtualenv directories."""
+    """Every ``.py`` file under ``root``, skipping hidden, cache and virtualenv directories.
+
+    Links and special files are skipped: the tree is untrusted (a link may point at the
+    harness's secrets, a FIFO would block the read).
+    """
     for path in sorted(root.rglob("*.py")):
         parts = path.relative_to(root).parts[:-1]
+        if path.is_symlink() or not path.is_file():
+            continue
         if not any(p.startswith(".") or p in _SKIP_DIRS for p in parts):
             yield path
 

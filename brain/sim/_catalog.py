@@ -55,6 +55,17 @@ class SimTask:
         return parts[parts.index("-m") + 1] if "-m" in parts else (parts[-1] if parts else "app")
 
     @property
+    def sink_commands(self) -> list[str]:
+        """What a diligent sink runs, in order until one succeeds: ``--help``, then the
+        first visible command check of the base spec (its own example)."""
+        commands = [f"{self.entry} --help"] if self.entry else []
+        for check in self.data.get("checks", []):
+            if isinstance(check, dict) and check.get("kind") == "command":
+                if not check.get("hidden") and isinstance(check.get("cmd"), str):
+                    return [*commands, check["cmd"]]
+        return commands
+
+    @property
     def max_stage(self) -> int:
         """The last stage number (1 when the task has no follow-ups)."""
         return 1 + len(self.stages)

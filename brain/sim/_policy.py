@@ -4,6 +4,12 @@ Every random choice is a hash of (seed, behaviour, what the choice is about, occ
 index of the request's fingerprint), never of call order: concurrent requests get the
 same answers in any order, and an identical retried request may succeed where its first
 try faulted. A fault never repeats more than :data:`MAX_FAULTS` times per fingerprint.
+
+Misbehaviours are drawn per *attempt*: a worker conversation's attempt index counts the
+earlier answered openings of the same conversation, so a retried task misbehaves again at
+the profile's rate — the engine's defences are not handed a guaranteed win on a retry.
+Only explicit findings are always followed: a repair naming the stubs, frozen interfaces or
+a review finding naming the drifted function.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from brain.sim._mutations import drifted_name, rename_identifier, stub_bodies
 from brain.sim._profiles import SLOW_FACTOR, ProfileMix, parse_profiles
 from brain.sim._reply import Fault, FaultKind, SimReply
 from brain.sim._request import Kind, RequestView
-from brain.sim._roles import judge, planner, user, worker
+from brain.sim._roles import examples, judge, planner, user, worker
 from brain.sim._roles.filler import fit, minimal
 from brain.sim._seeding import OccurrenceCounter, draw, fingerprint, rng, short_hash
 
@@ -60,6 +66,9 @@ class RulePolicy:
         self.mix, self.seed, self.time_scale, self.catalog = mix, seed, time_scale, catalog
         self._seen = OccurrenceCounter()
         self._faulted = OccurrenceCounter()
+        self._answered = OccurrenceCounter()  # per conversation: openings answered unfaulted
+        self._attempts: dict[str, int] = {}  # conversation -> its current attempt index
+        self._attempt_lock = threading.Lock()
         self._drift_targets: dict[tuple[str, int], CrossUse | None] = {}
         self._fault_lock = threading.Lock()  # the cap check and its count are one step
 
@@ -77,6 +86,8 @@ class RulePolicy:
         view, key = RequestView(request), fingerprint(request)
         occurrence = self._seen.next(key)
         fault = self._fault(key, occurrence)
+        if fault is None and view.role is Kind.WORKER:
+            self._note_attempt(view)
         response = self._answer(view, key)
         prompt, completion = _request_tokens(request), _response_tokens(response)
         latency = prompt / PREFILL_TOKENS_PER_S + completion / DECODE_TOKENS_PER_S
@@ -102,6 +113,19 @@ class RulePolicy:
         elif self._hit("flaky", key, occurrence):
             fault = rng(self.seed, "flaky-kind", key, occurrence).choice(_FLAKY)
         return fault
+
+    def _note_attempt(self, view: RequestView) -> None:
+        """An answered opening (no assistant turn yet) starts a new attempt of its conversation."""
+        if any(m.role == "assistant" for m in view.request.messages):
+            return
+        conversation = short_hash(*view.conversation_key)
+        with self._attempt_lock:  # a retry's note may come later: count by conversation
+            self._attempts[conversation] = self._answered.next(conversation)
+
+    def _attempt(self, view: RequestView) -> int:
+        """The attempt index of this request's conversation (0 for the first attempt)."""
+        with self._attempt_lock:
+            return self._attempts.get(short_hash(*view.conversation_key), 0)
 
     def _answer(self, view: RequestView, key: str) -> ChatResponse:
         if view.role is Kind.STRUCTURED:
@@ -138,7 +162,13 @@ class RulePolicy:
             "ModuleContract": lambda: planner.module_contract(view, ref),
             "JudgeReport": lambda: judge.judge_report(view),
             "UserTurn": lambda: user.user_turn(view, about),
-            "InventedTask": lambda: user.invented_task(view, self.catalog, about),
+            "InventedTask": lambda: user.invented_task(
+                view,
+                self.catalog,
+                about,
+                wrong_golden=self._hit("wrong-golden", *view.conversation_key),
+            ),
+            "SpecExamples": examples.spec_examples,
         }
         return answers[name]() if name in answers else minimal(view.schema)
 
@@ -151,13 +181,14 @@ class RulePolicy:
         def content_of(path: str) -> str:
             return self._content(view, found, path)
 
-        opening = view.first_attempt and not view.written
-        if opening and self._hit("narrator", *view.conversation_key):
+        attempt = (*view.conversation_key, self._attempt(view))
+        opening = not view.written
+        if opening and self._hit("narrator", *attempt):
             return ChatResponse(text=worker.narration(owned, content_of))
-        if opening and self._hit("fake-done", *view.conversation_key):
+        if opening and self._hit("fake-done", *attempt):
             action = worker.Action("done", summary="All files are implemented and tested.")
         elif not owned:
-            action = worker.integrate_action(view, found[0].entry if found else "")
+            action = worker.integrate_action(view, found[0].sink_commands if found else [])
         else:
             action = worker.consult_action(view) or worker.next_action(view, owned, content_of)
         call_id = f"call_{short_hash(key, action.tool, action.path)}"
@@ -173,7 +204,8 @@ class RulePolicy:
             return content
         task, stage = found
         content = self._maybe_drift(view, task, stage, path, content)
-        if not view.told_about_stubs and self._hit("stubber", task.id, stage, path):
+        attempt = self._attempt(view)
+        if not view.told_about_stubs and self._hit("stubber", task.id, stage, path, attempt):
             content = stub_bodies(content)
         return content
 
@@ -186,7 +218,7 @@ class RulePolicy:
         drift = self._drift_target(task, stage)
         if drift is None or drift.defined_in != path or drift.name in view.review_findings:
             return content
-        if not self._hit("drifter", task.id, stage):
+        if not self._hit("drifter", task.id, stage, self._attempt(view)):
             return content
         new_name = drifted_name(drift.name, set(re.findall(r"\w+", content)))
         return rename_identifier(content, drift.name, new_name)

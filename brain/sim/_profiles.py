@@ -4,9 +4,11 @@ A profile spec combines names with ``+`` and may give a rate per name::
 
     competent                 always does the job
     drifter+flaky             renames a cross-module function and sometimes returns 503s
-    stubber:0.5+slow          stubs half the tasks' first attempts; 5x slower
+    stubber:0.5+slow          stubs about half of all attempts' files; 5x slower
 
-A ``rate`` option (the ``rate=`` query of a ``sim:`` URL) overrides every rate.
+A behaviour is drawn at its rate on every attempt, seeded per attempt — a retry misbehaves
+again as often as a first try, so simulated figures show what the defences cost. A ``rate``
+option (the ``rate=`` query of a ``sim:`` URL) overrides every rate.
 """
 
 from __future__ import annotations
@@ -31,14 +33,16 @@ class Profile:
 
 _ALL = (
     Profile("competent", 1.0, "writes the reference files through tool calls, then done"),
-    Profile("narrator", 1.0, "explains in prose with zero tool calls on a task's first attempt"),
-    Profile("fake-done", 1.0, "calls done with nothing written on a task's first attempt"),
+    Profile("narrator", 1.0, "explains in prose with zero tool calls at an attempt's opening"),
+    Profile("fake-done", 1.0, "calls done with nothing written at an attempt's opening"),
     Profile("drifter", 1.0, "renames a cross-module function unless interfaces are frozen"),
     Profile("stubber", 1.0, "writes NotImplementedError bodies until told about stubs"),
     # Fault rates below 1: a fault on every request would only test the retry cap.
     Profile("staller", 0.3, "the stream goes silent (trips the idle watchdog)"),
     Profile("flaky", 0.3, "503 'model is unloaded', 500 or a dropped connection"),
     Profile("slow", 1.0, "answers at a fifth of the modelled speed"),
+    # An inventor that miscomputes one golden value; below 1 so a retried invention can pass.
+    Profile("wrong-golden", 0.3, "invents a task with one wrong golden value"),
 )
 
 #: Every known profile by name (iterating yields the names).

@@ -47,6 +47,9 @@ def _number(options: dict[str, str], name: str, kind: type, default: Any, url: s
 class SimTransport:
     """The simulator behind the :class:`brain.Transport` protocol, in-process."""
 
+    #: Read by :func:`brain.is_simulated`: the simulator is never taken for a real model.
+    served_by_simulator = True
+
     def __init__(
         self,
         policy: SimPolicy,

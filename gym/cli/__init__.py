@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from gym.cli import _ledger, _report, _run, _sim, _tasks, _tune
+from gym.cli import _ledger, _models, _report, _run, _sim, _tasks, _tune
 
 app = typer.Typer(
     name="gym",
@@ -34,7 +34,7 @@ def _version_command() -> None:
     typer.echo(_version("swarm-gym"))
 
 
-for module in (_run, _tasks, _sim, _ledger, _report, _tune):
+for module in (_run, _tasks, _sim, _models, _ledger, _report, _tune):
     module.register(app)
 
 

@@ -131,6 +131,8 @@ def regress(
     )
 
     with ledger_edge("regress", ReportError, BrainError, GymError), open_ledger(gym_dir) as ledger:
+        if out is not None and out.is_dir():  # before the suite runs, not after
+            raise ReportError(f"--out {out} is a directory; give a file name")
         if against:
             cand_id = _suite_run(ledger, against, suite)
             cand = ledger.run(cand_id)

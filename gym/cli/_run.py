@@ -44,6 +44,9 @@ def run(
     gym_dir: Annotated[Path | None, _opt("Ledger and run folders (default .gym).")] = None,
     catalog_dir: Annotated[Path | None, _opt("Task catalog directory.")] = None,
     judge: Annotated[bool | None, _opt("Grade with the AI judge.", "--judge/--no-judge")] = None,
+    invent: Annotated[
+        bool | None, _opt("The brain invents each task (self-tested).", "--invent/--no-invent")
+    ] = None,
     resume: Annotated[str | None, _opt("Continue an unfinished run by its id.")] = None,
     config_file: Annotated[Path | None, _opt(_CONFIG_HELP, "--config")] = None,
 ) -> None:
@@ -66,6 +69,7 @@ def run(
         "gym_dir": gym_dir,
         "catalog_dir": catalog_dir,
         "judge": judge,
+        "invent": invent,
     }
     try:
         loaded = load_config(flags, toml_path=config_file)

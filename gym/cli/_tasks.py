@@ -68,13 +68,14 @@ def list_tasks(
     if as_json:
         typer.echo(json.dumps({"tasks": rows, "errors": errors}, indent=2))
     else:
-        for r in rows:
+        for r in rows:  # task text is untrusted: no escape sequence reaches the terminal
             typer.echo(
-                f"{r['id']:<24} {r['archetype']:<18} d{r['difficulty']}  "
-                f"stages {r['stages']}  controls {len(r['controls'])}  {r['title']}"
+                f"{clean_line(r['id'], 60):<24} {r['archetype']:<18} d{r['difficulty']}  "
+                f"stages {r['stages']}  controls {len(r['controls'])}  "
+                + clean_line(r["title"], 200)
             )
         for line in errors:
-            typer.echo(f"invalid: {line}", err=True)
+            typer.echo(f"invalid: {clean_line(line, 500)}", err=True)
     raise typer.Exit(1 if errors else 0)
 
 

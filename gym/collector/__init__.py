@@ -17,10 +17,11 @@ from gym.collector._evidence import (
     produced_tree,
     tree_digest,
 )
-from gym.collector._infra import infra_error, infra_problem
+from gym.collector._infra import connection_failure, infra_error, infra_problem
 
 __all__ = [
     "collect",
+    "connection_failure",
     "Evidence",
     "existing_event_logs",
     "infra_error",

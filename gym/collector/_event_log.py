@@ -71,7 +71,7 @@ def rebuild_report(events: list[dict[str, Any]]) -> dict[str, Any]:
         "failed": failed,
         "tasks": list(tasks.values()),
         "per_device": devices,
-        "gates": {},
+        "gates": dict(finished.get("gates") or {}) if finished else {},  # the sink's examples too
         "usage": _usage(events),
         "knobs": {},
         "elapsed_ms": _elapsed_ms(events),

@@ -16,9 +16,12 @@ from typing import Any
 
 from gym.collector._event_log import read_events, rebuild_report
 from gym.runner import SwarmRun
+from verifier import read_tree_file, tree_files
 
 #: Directories that are the swarm's or the harness's bookkeeping, not the produced app.
 NOT_PRODUCED = {".swarm", "__pycache__", ".pytest_cache", ".git"}
+#: A produced file bigger than this (the sandbox caps writes far lower) digests as empty.
+_DIGEST_MAX_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -88,25 +91,27 @@ def parse_report(stdout: str) -> dict[str, Any] | None:
     return None
 
 
+def _real_file(path: Path) -> bool:
+    """A regular file reached without a link (``.swarm`` or the log may be planted links)."""
+    return all(not p.is_symlink() for p in (path.parent, path)) and path.is_file()
+
+
 def _turn_event_log(workdir: Path, report: dict[str, Any] | None, before: set[Path]) -> Path | None:
     swarm_dir = workdir / ".swarm"
     if report and report.get("run_id"):
         named = swarm_dir / f"run-{report['run_id']}.jsonl"
-        if named.is_file():
+        if "/" not in str(report["run_id"]) and _real_file(named):
             return named
-    fresh = [p for p in swarm_dir.glob("run-*.jsonl") if p not in before]
+    fresh = [p for p in swarm_dir.glob("run-*.jsonl") if p not in before and _real_file(p)]
     return max(fresh, key=lambda p: p.stat().st_mtime, default=None)
 
 
 def produced_tree(workdir: Path) -> dict[str, int]:
-    """Relative path -> size of every file the app consists of (bookkeeping dirs excluded)."""
-    tree: dict[str, int] = {}
-    for path in sorted(workdir.rglob("*")):
-        rel = path.relative_to(workdir)
-        if NOT_PRODUCED.intersection(rel.parts) or not path.is_file() or path.is_symlink():
-            continue
-        tree[rel.as_posix()] = path.stat().st_size
-    return tree
+    """Relative path -> size of every file the app consists of (bookkeeping dirs excluded).
+
+    The tree is untrusted: links and special files are not part of it, never followed.
+    """
+    return tree_files(workdir, skip=NOT_PRODUCED)
 
 
 def tree_digest(workdir: Path, tree: dict[str, int]) -> str:
@@ -114,10 +119,7 @@ def tree_digest(workdir: Path, tree: dict[str, int]) -> str:
     sha = hashlib.sha256()
     for rel in tree:
         sha.update(rel.encode() + b"\0")
-        try:
-            sha.update((workdir / rel).read_bytes())
-        except OSError:
-            continue
+        sha.update(read_tree_file(workdir, rel, max_bytes=_DIGEST_MAX_BYTES) or b"")
     return sha.hexdigest()
 
 

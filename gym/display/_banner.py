@@ -21,10 +21,13 @@ REAL_MODELS_HINT = (
 
 
 def print_banner(
-    console: Console, config: GymConfig, run_id: str, pending: int, total: int
+    console: Console, config: GymConfig, run_id: str, pending: int, total: int, simulated: bool
 ) -> None:
-    """Say what runs where; loudly say so when the results will be simulated."""
-    if config.simulated:
+    """Say what runs where; loudly say so when the results will be simulated.
+
+    ``simulated`` comes from the probe, which also finds the simulator behind an http URL.
+    """
+    if config.simulated or simulated:
         console.print(
             Text(
                 "SIMULATED: the brain and/or fleet are the offline simulator; results are labelled "

@@ -23,9 +23,9 @@ from gym.episode._start import Start, prepare_workdir, resolve_start
 from gym.episode._turn import TurnResult, TurnSetup, play_turn
 from gym.episode._user import ask_user_turn, evidence_summary, next_stage
 from gym.errors import InfraError, SwarmRejectedError
-from gym.generator import PERSONAS, EpisodePlan, UserTurn, invent_task
+from gym.generator import PERSONAS, EpisodePlan, InventionRejected, UserTurn, invent_task
 from ledger import EpisodeStatus, Ledger
-from verifier import Task, Verdict
+from verifier import Archetype, Task, Verdict
 
 
 class Outcome(StrEnum):
@@ -68,6 +68,14 @@ class EpisodeResult:
     stops_run: bool = False
     #: Dimension -> status of the final grade.
     dimensions: dict[str, str] = field(default_factory=dict)
+    #: Turns that were graded; an episode cut short by infrastructure keeps them.
+    graded_turns: int = 0
+    #: Verdict of the last graded turn (kept when a later turn failed on infrastructure).
+    last_verdict: str = ""
+    #: Inventions the self-test rejected before this episode's task (one line each).
+    rejections: list[str] = field(default_factory=list)
+    #: The admitted invented task's folder (task.toml + reference/); None for catalog tasks.
+    task_dir: Path | None = None
 
     @property
     def overhead_s(self) -> float:
@@ -114,15 +122,17 @@ async def run_episode(plan: EpisodePlan, ctx: EpisodeContext) -> EpisodeResult:
     result = EpisodeResult(plan, plan.task, Outcome.INFRA_ERROR)
     setup: TurnSetup | None = None
     try:
-        start = await _start(plan, ctx)
+        start = await _start(plan, ctx, result)
         result.task, result.start = start.task.id, start.source
-        setup = _begin(plan, ctx, start, episode_dir)
+        setup = _begin(plan, ctx, start, episode_dir, result)
         result.episode_id = setup.episode_id
         ctx.progress.episode_started(plan, start.task.id)
         await _play(plan, ctx, setup, start, result)
     except InfraError as exc:
         result.outcome, result.error = Outcome.INFRA_ERROR, str(exc)
         result.stops_run = isinstance(exc, SwarmRejectedError)
+        if isinstance(exc, InventionRejected):
+            result.rejections = list(exc.rejections)
     except asyncio.CancelledError:
         result.outcome = Outcome.INTERRUPTED
         _close(ctx, result)
@@ -152,22 +162,36 @@ async def _keep_if_green(ctx: EpisodeContext, setup: TurnSetup, turn: TurnResult
         )
 
 
-async def _start(plan: EpisodePlan, ctx: EpisodeContext) -> Start:
+async def _start(plan: EpisodePlan, ctx: EpisodeContext, result: EpisodeResult) -> Start:
     if plan.invent:
-        task = await invent_task(
-            ctx.brain, plan, avoid_ids=sorted(ctx.tasks), out_dir=ctx.run_dir / "tasks"
+        invention = await invent_task(
+            ctx.brain,
+            archetype=plan.archetype,
+            seed=plan.seed,
+            avoid_ids=sorted(ctx.tasks),
+            out_dir=ctx.run_dir / "tasks",
         )
-        ctx.tasks[task.id] = task
-        plan = plan.model_copy(update={"task": task.id})
+        result.rejections, result.task_dir = invention.rejections, invention.task_dir
+        ctx.tasks[invention.task.id] = invention.task
+        # An invented task has no seed and no kept app: it starts fresh, whatever the archetype.
+        archetype = plan.archetype
+        if archetype == Archetype.CONTINUE_EXISTING:
+            archetype = Archetype.HEAVY_SPEC.value
+        plan = plan.model_copy(update={"task": invention.task.id, "archetype": archetype})
     return resolve_start(plan, ctx.tasks, ctx.kept)
 
 
-def _begin(plan: EpisodePlan, ctx: EpisodeContext, start: Start, episode_dir: Path) -> TurnSetup:
+def _begin(
+    plan: EpisodePlan, ctx: EpisodeContext, start: Start, episode_dir: Path, result: EpisodeResult
+) -> TurnSetup:
     workdir = episode_dir / "work"
     prepare_workdir(start, workdir)
-    episode_id = ctx.ledger.start_episode(
-        episode_record(plan, ctx.run_id, start.task.id, start.task.difficulty)
+    record = episode_record(
+        plan, ctx.run_id, start.task.id, start.task.difficulty, result.rejections
     )
+    episode_id = ctx.ledger.start_episode(record)
+    if result.task_dir is not None:  # an invented task: stored so `gym regrade` can find it
+        ctx.ledger.store_artifact(episode_id, result.task_dir, "task")
     return TurnSetup(
         ctx.config,
         ctx.ledger,
@@ -192,7 +216,14 @@ async def _play(
             break
         ctx.progress.phase(plan.index, turn, "swarm")
         previous = last
-        last = await play_turn(setup, turn, stage, user, last.grade if last else None)
+        try:
+            last = await play_turn(setup, turn, stage, user, last.grade if last else None)
+        except InfraError:
+            # The episode ends incomplete, but the turns graded so far stand (and stay in
+            # the ledger): a dead node on turn 3 says nothing about turns 1 and 2.
+            result.turns = turn
+            _keep_graded(result, last)
+            raise
         result.turns = turn
         result.swarm_s += last.timings.get("swarm_s", 0.0)
         result.grade_s += last.timings.get("grade_s", 0.0)
@@ -246,6 +277,15 @@ def _conclude(result: EpisodeResult, last: TurnResult | None) -> None:
         result.outcome, result.error = Outcome.INFRA_ERROR, "no turn was graded"
         return
     result.outcome = Outcome(last.grade.verdict.value)
+    _keep_graded(result, last)
+
+
+def _keep_graded(result: EpisodeResult, last: TurnResult | None) -> None:
+    """Copy the last graded turn's figures into the result (nothing when none was graded)."""
+    if last is None or last.grade is None:
+        return
+    result.graded_turns = last.turn
+    result.last_verdict = last.grade.verdict.value
     result.dimensions = {n: d.status.value for n, d in last.grade.dimensions.items()}
     result.final_stage = last.stage
 
@@ -254,7 +294,7 @@ def _close(ctx: EpisodeContext, result: EpisodeResult) -> None:
     """Append the episode's closing status (recording it first if it never got started)."""
     if not result.episode_id:
         result.episode_id = ctx.ledger.start_episode(
-            episode_record(result.plan, ctx.run_id, result.task)
+            episode_record(result.plan, ctx.run_id, result.task, rejections=result.rejections)
         )
     status = {
         Outcome.INFRA_ERROR: EpisodeStatus.ERROR,

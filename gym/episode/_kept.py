@@ -16,6 +16,16 @@ from pathlib import Path
 from gym.collector import NOT_PRODUCED
 
 
+def _not_kept(directory: str, names: list[str]) -> set[str]:
+    """Bookkeeping folders, and special files (a FIFO would block or break the copy)."""
+    skipped = set(shutil.ignore_patterns(*NOT_PRODUCED)(directory, names))
+    for name in names:
+        path = Path(directory, name)
+        if not (path.is_symlink() or path.is_dir() or path.is_file()):
+            skipped.add(name)
+    return skipped
+
+
 @dataclass(frozen=True)
 class KeptApp:
     """A kept green app: the task it solves, the stage it reached and its tree."""
@@ -37,7 +47,8 @@ class KeptApps:
         dest = self.root / task / f"stage-{stage}" / key
         tmp = dest.with_name(f".{key}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(workdir, tmp, ignore=shutil.ignore_patterns(*NOT_PRODUCED))
+        # The tree is untrusted: links are kept as links (never their targets' contents).
+        shutil.copytree(workdir, tmp, symlinks=True, ignore=_not_kept)
         shutil.rmtree(dest, ignore_errors=True)
         tmp.rename(dest)
         return KeptApp(task, stage, dest)

@@ -7,9 +7,16 @@ from ledger import EpisodeRecord
 
 
 def episode_record(
-    plan: EpisodePlan, run_id: str, task: str, difficulty: int | None = None
+    plan: EpisodePlan,
+    run_id: str,
+    task: str,
+    difficulty: int | None = None,
+    rejections: list[str] | None = None,
 ) -> EpisodeRecord:
-    """The ledger's record of one planned episode (``task`` may differ from the plan's)."""
+    """The ledger's record of one planned episode (``task`` may differ from the plan's).
+
+    ``rejections``: the inventions the self-test refused before this task, counted per episode.
+    """
     return EpisodeRecord(
         run_id=run_id,
         task=task,
@@ -18,4 +25,5 @@ def episode_record(
         seed=plan.seed,
         difficulty=difficulty,
         generated=plan.invent,
+        invention_rejections=list(rejections or []),
     )

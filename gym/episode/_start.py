@@ -44,4 +44,4 @@ def prepare_workdir(start: Start, workdir: Path) -> None:
     if start.tree is None:
         workdir.mkdir(parents=True)
     else:
-        shutil.copytree(start.tree, workdir)
+        shutil.copytree(start.tree, workdir, symlinks=True)  # a kept app's links stay links

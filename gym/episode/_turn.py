@@ -90,7 +90,7 @@ async def play_turn(
         raise asyncio.CancelledError
     problem = infra_error(evidence)
     if problem is not None:
-        _record_turn(setup, result)
+        _record_turn(setup, result, infra=str(problem))
         raise problem
     setup.on_phase(turn, "grade")
     judge = setup.config.brain if setup.config.judge else None
@@ -107,7 +107,11 @@ def _save_output(episode_dir: Path, turn: int, stdout: str, stderr: str) -> None
     (episode_dir / f"turn-{turn}-stderr.txt").write_text(stderr, encoding="utf-8")
 
 
-def _record_turn(setup: TurnSetup, result: TurnResult) -> None:
+def _record_turn(setup: TurnSetup, result: TurnResult, *, infra: str = "") -> None:
+    """The turn, its spec and event log, and — when graded — its tree and grade.
+
+    The tree is stored per graded turn so ``gym regrade`` can grade any turn again.
+    """
     ev, ledger, eid = result.evidence, setup.ledger, setup.episode_id
     ledger.record_turn(
         TurnRecord(
@@ -123,6 +127,7 @@ def _record_turn(setup: TurnSetup, result: TurnResult) -> None:
             prompt_tokens=ev.prompt_tokens,
             completion_tokens=ev.completion_tokens,
             report=ev.report or {},
+            infra_error=infra,
         )
     )
     ledger.store_artifact(
@@ -131,4 +136,5 @@ def _record_turn(setup: TurnSetup, result: TurnResult) -> None:
     if ev.events_path is not None:
         ledger.store_artifact(eid, ev.events_path, "events", turn=result.turn)
     if result.grade is not None:
+        ledger.store_artifact(eid, setup.workdir, "tree", turn=result.turn)
         ledger.record_grade(eid, result.turn, result.grade)

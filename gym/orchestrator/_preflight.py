@@ -11,7 +11,15 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from brain import BrainError, NodeSpec, Transport, parse_fleet_spec, parse_node_spec, transport_for
+from brain import (
+    BrainError,
+    NodeSpec,
+    Transport,
+    mark_simulated,
+    parse_fleet_spec,
+    parse_node_spec,
+    transport_for,
+)
 from gym.catalog import CATALOG_DIR
 from gym.config import GymConfig
 from gym.errors import GymConfigError
@@ -32,6 +40,11 @@ class Prepared:
     fleet: list[NodeSpec]
     brain_node: NodeSpec
     brain: Transport
+
+    @property
+    def simulated(self) -> bool:
+        """True when the brain or a fleet node is the simulator, by URL or found by the probe."""
+        return self.brain_node.simulated or any(n.simulated for n in self.fleet)
 
 
 def load_catalog(config: GymConfig) -> list[Task]:
@@ -55,16 +68,24 @@ async def prepare(config: GymConfig) -> Prepared:
         brain = transport_for(brain_node.url, model=brain_node.model or None)
     except BrainError as exc:
         raise GymConfigError(str(exc)) from None
-    await asyncio.gather(*(probe(n, "fleet node") for n in fleet), probe(brain_node, "brain"))
+    probed = await asyncio.gather(
+        *(probe(n, "fleet node") for n in fleet), probe(brain_node, "brain")
+    )
+    fleet = [mark_simulated(n, t) for n, t in zip(fleet, probed[:-1], strict=True)]
+    brain_node = mark_simulated(brain_node, probed[-1])
     return Prepared(tasks, suite, fleet, brain_node, brain)
 
 
-async def probe(node: NodeSpec, role: str) -> None:
-    """Ask the node for its models; GymConfigError when it does not answer in time."""
+async def probe(node: NodeSpec, role: str) -> Transport:
+    """Ask the node for its models (GymConfigError when it does not answer in time).
+
+    Returns the closed transport, which knows whether the simulator answered behind the URL.
+    """
     try:
         transport = transport_for(node.url, model=node.model or None)
         try:
             await asyncio.wait_for(transport.probe(), PROBE_TIMEOUT_S)
+            return transport
         finally:
             await transport.aclose()
     except (BrainError, TimeoutError) as exc:

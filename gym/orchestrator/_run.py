@@ -1,9 +1,10 @@
 """`gym run` end to end: validate, plan, run episodes in parallel, record, summarize.
 
 :func:`run_gym` is also the entry point of ``gym regress`` (a suite with fixed seeds).
-Ctrl-C stops cleanly: running swarms get SIGINT and write their reports, running
-episodes are recorded as interrupted, episodes never started are marked interrupted,
-and the run can be continued with ``--resume RUN_ID``.
+Ctrl-C, SIGTERM and SIGHUP stop cleanly: running swarms are stopped and write their
+reports, running episodes are recorded as interrupted, episodes never started are marked
+interrupted, and the run can be continued with ``--resume RUN_ID``. One harness owns a
+run at a time (a lock on its folder), and a full disk ends the run the same resumable way.
 """
 
 from __future__ import annotations
@@ -34,9 +35,12 @@ from gym.episode import (
 )
 from gym.errors import SwarmRejectedError
 from gym.generator import EpisodePlan, plan_episodes
+from gym.orchestrator._disk import DiskFullError, free_reserve, is_disk_full, make_reserve
+from gym.orchestrator._lock import RunLock
 from gym.orchestrator._preflight import Prepared, prepare
 from gym.orchestrator._run_folder import load_run, pending_plans, run_dir, save_run, write_summary
 from gym.orchestrator._run_record import run_record
+from gym.orchestrator._signals import RunInterrupted, StopSignals
 from ledger import EpisodeStatus, Ledger, RunStatus
 
 
@@ -50,11 +54,23 @@ class _Run:
     started: set[int] = field(default_factory=set)
 
 
+@dataclass
+class _Owner:
+    """What the run holds while it runs, and how far it got (for the closing line)."""
+
+    lock: RunLock | None = None
+    run_id: str = ""
+    #: True once the ledger records the run as interrupted (resume picks it up).
+    interrupted: bool = False
+
+
 def run_gym(config: GymConfig, *, resume: str | None = None, console: Console | None = None) -> str:
     """Run (or resume) a gym run and return its run id.
 
-    Raises GymConfigError before writing anything when the input is bad, and
-    KeyboardInterrupt after recording a clean interruption.
+    Raises GymConfigError before writing anything when the input is bad (and when the
+    run to resume is still running), KeyboardInterrupt after recording a Ctrl-C,
+    RunInterrupted after recording a SIGTERM/SIGHUP, and DiskFullError (after recording
+    the interruption when there was room) when the disk fills up.
     """
     if console is None:
         console = Console(stderr=True)
@@ -64,8 +80,46 @@ def run_gym(config: GymConfig, *, resume: str | None = None, console: Console | 
 
 
 async def _main(config: GymConfig, resume: str | None, console: Console) -> str:
+    owner, signals = _Owner(), StopSignals()
+    with signals.installed():
+        try:
+            return await _owned(config, resume, console, owner)
+        except asyncio.CancelledError:
+            if signals.received is None:
+                raise  # Ctrl-C: asyncio.run turns it into KeyboardInterrupt
+            name = signals.received.name
+            message = f"stopped by {name}" + _resume_hint(owner)
+            raise RunInterrupted(message, int(signals.received)) from None
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            raise DiskFullError(f"disk full ({_reason(exc)})" + _resume_hint(owner)) from None
+        finally:
+            if owner.lock is not None:
+                owner.lock.release()
+
+
+def _resume_hint(owner: _Owner) -> str:
+    if not owner.interrupted:
+        return ""
+    return f"; run recorded interrupted, continue with: gym run --resume {owner.run_id}"
+
+
+def _reason(exc: BaseException) -> str:
+    """The OS's words and the file for the first OSError in the chain, else the first line."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror + (f": {cause.filename}" if cause.filename else "")
+        cause = cause.__cause__ or cause.__context__
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+async def _owned(config: GymConfig, resume: str | None, console: Console, owner: _Owner) -> str:
     if resume:
         folder = run_dir(config.gym_dir, resume)
+        if folder.is_dir():  # no folder: load_run says so in one line
+            owner.lock = RunLock.acquire(folder, resume)
         saved, plans = load_run(folder)
         # The saved config defines the episodes; only how many run at once may change.
         config = saved.model_copy(update={"parallel": config.parallel, "gym_dir": config.gym_dir})
@@ -76,12 +130,18 @@ async def _main(config: GymConfig, resume: str | None, console: Console) -> str:
                 config,
                 prepared.tasks,
                 suite=prepared.suite,
-                invent=not prepared.brain_node.simulated,
+                invent=(
+                    config.invent
+                    if config.invent is not None
+                    else not prepared.brain_node.simulated
+                ),
             )
         with Ledger.open(config.gym_dir) as ledger:
-            run = _open_run(ledger, config, prepared, plans, resume)
-            print_banner(console, config, run.run_id, len(run.pending), len(plans))
-            results = await _execute(run, ledger, prepared, console)
+            run = _open_run(ledger, config, prepared, plans, resume, owner)
+            print_banner(
+                console, config, run.run_id, len(run.pending), len(plans), prepared.simulated
+            )
+            results = await _execute(run, ledger, prepared, console, owner)
             summary = run_summary(run.folder, results, ledger.episodes(run.run_id))
             print_summary(console, results, summary, write_summary(run.folder, summary))
     finally:
@@ -95,20 +155,26 @@ def _open_run(
     prepared: Prepared,
     plans: list[EpisodePlan],
     resume: str | None,
+    owner: _Owner,
 ) -> _Run:
     if resume:
         ledger.run(resume)  # NotFoundError when the id is unknown
         ledger.finish_run(resume, RunStatus.STARTED)
         pending = pending_plans(ledger, resume, plans)
-        return _Run(resume, run_dir(config.gym_dir, resume), config, plans, pending)
-    run_id = ledger.start_run(run_record(config, prepared))
-    folder = run_dir(config.gym_dir, run_id)
-    save_run(folder, config, plans)
-    return _Run(run_id, folder, config, plans, list(plans))
+        run = _Run(resume, run_dir(config.gym_dir, resume), config, plans, pending)
+    else:
+        run_id = ledger.start_run(run_record(config, prepared))
+        folder = run_dir(config.gym_dir, run_id)
+        owner.lock = RunLock.acquire(folder, run_id)  # a fresh id: nobody else can hold it
+        save_run(folder, config, plans)
+        run = _Run(run_id, folder, config, plans, list(plans))
+    owner.run_id = run.run_id
+    make_reserve(run.folder)
+    return run
 
 
 async def _execute(
-    run: _Run, ledger: Ledger, prepared: Prepared, console: Console
+    run: _Run, ledger: Ledger, prepared: Prepared, console: Console, owner: _Owner
 ) -> list[EpisodeResult]:
     view = LiveProgress if console.is_terminal else PlainProgress
     with view(total=len(run.pending), console=console) as progress:
@@ -121,7 +187,7 @@ async def _execute(
             tasks={t.id: t for t in prepared.tasks},
             kept=None
             if run.config.suite
-            else KeptApps(run.config.gym_dir, simulated=run.config.simulated),
+            else KeptApps(run.config.gym_dir, simulated=prepared.simulated),
             progress=progress,
         )
         try:
@@ -129,11 +195,16 @@ async def _execute(
         except asyncio.CancelledError:
             _mark_unstarted(run, ledger)
             ledger.finish_run(run.run_id, RunStatus.INTERRUPTED)
+            owner.interrupted = True
             console.print(Text(f"interrupted; continue with: gym run --resume {run.run_id}"))
             raise
         except SwarmRejectedError:
             _mark_unstarted(run, ledger)
             ledger.finish_run(run.run_id, RunStatus.FAILED)
+            raise
+        except Exception as exc:
+            if is_disk_full(exc):
+                owner.interrupted = _record_disk_full(run, ledger)
             raise
     status = RunStatus.FINISHED
     if any(r.outcome == Outcome.INFRA_ERROR for r in progress.results):
@@ -156,13 +227,33 @@ async def _schedule(run: _Run, ctx: EpisodeContext, progress: RunProgress) -> No
     tasks = [asyncio.create_task(one(p)) for p in run.pending]
     try:
         await asyncio.gather(*tasks)
-    except (asyncio.CancelledError, SwarmRejectedError):
-        # Wait for every episode to record its interruption (its swarm gets SIGINT and
-        # a grace period) before the ledger is closed.
+    except BaseException:
+        # Cancellation, a rejected config or a full disk: wait for every episode to record
+        # its interruption (its swarm gets SIGINT and a grace period) before the ledger closes.
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+
+
+def _record_disk_full(run: _Run, ledger: Ledger) -> bool:
+    """Free the reserve, close what is open and mark the run interrupted; False if no room.
+
+    Each ledger write is one transaction, so a write the disk refuses leaves no trace;
+    whatever stays open here is closed by ``--resume`` all the same.
+    """
+    free_reserve(run.folder)
+    try:
+        for view in ledger.episodes(run.run_id):
+            if view.status == EpisodeStatus.STARTED:
+                ledger.finish_episode(view.id, EpisodeStatus.INTERRUPTED)
+        _mark_unstarted(run, ledger)
+        ledger.finish_run(run.run_id, RunStatus.INTERRUPTED)
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        return False
+    return True
 
 
 def _mark_unstarted(run: _Run, ledger: Ledger) -> None:

@@ -29,7 +29,7 @@ def run_record(config: GymConfig, prepared: Prepared) -> RunRecord:
     """Everything that makes the run reproducible and comparable."""
     return RunRecord(
         suite=config.suite or "",
-        simulated=config.simulated,
+        simulated=config.simulated or prepared.simulated,
         code_version=code_version(),
         brain=node_record(prepared.brain_node),
         judge=prepared.brain_node.url if config.judge else "",

@@ -17,6 +17,7 @@ from gym.tweaker._loop import (
     tune,
     write_knob_file,
 )
+from gym.tweaker._propose import KnobProposal
 from gym.tweaker._space import KnobDomain, ScopeError, tunable_space
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ExperimentResult",
     "INCONCLUSIVE",
     "KnobDomain",
+    "KnobProposal",
     "paired_config",
     "REJECT",
     "ScopeError",

@@ -6,24 +6,59 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from brain import BrainError, ChatRequest, ChatResponse, NodeSpec, Transport, Usage, transport_for
+from brain import (
+    BrainError,
+    ChatRequest,
+    ChatResponse,
+    NodeSpec,
+    Transport,
+    Usage,
+    transport_for,
+)
 from swarm.errors import FleetError
+from swarm.protocols import EventSink
 
 
 class MeteredTransport:
-    """A transport wrapper that adds up token usage (planner and contract calls)."""
+    """A transport wrapper that adds up token usage (planner and contract calls).
 
-    def __init__(self, inner: Transport, meter: UsageMeter) -> None:
+    It also says, once per node and change, how the node is asked for structured output
+    (the ``structured_output`` event: json_schema, json_object, prompt or tool).
+    """
+
+    def __init__(
+        self,
+        inner: Transport,
+        meter: UsageMeter,
+        events: EventSink | None = None,
+        *,
+        max_tokens: int | None = None,
+    ) -> None:
         self.inner = inner
         self.meter = meter
+        self.events = events
+        self.max_tokens = max_tokens
         self.url = inner.url
         self.model = inner.model
+        self.structured_via: str | None = None
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
-        """Forward one chat turn and count its tokens."""
+        """Forward one chat turn (bounded to ``max_tokens`` unless it says less) and count it."""
+        if self.max_tokens and (request.max_tokens or self.max_tokens + 1) > self.max_tokens:
+            request = request.model_copy(update={"max_tokens": self.max_tokens})
         response = await self.inner.chat(request)
         self.meter.usage = self.meter.usage + response.usage
+        self.meter.answers += 1
+        via = response.structured_via
+        if via is not None and via != self.structured_via:
+            self.structured_via = via
+            if self.events is not None:
+                self.events.emit("structured_output", node=self.url, via=via)
         return response
+
+    def __getattr__(self, name: str) -> object:
+        """Anything else (a node's context size, its structured rung) is the inner transport's."""
+        return getattr(self.inner, name)
 
     async def probe(self) -> list[str]:
         """Forward the probe."""
@@ -38,6 +73,8 @@ class UsageMeter:
     """Tokens spent outside the scheduler (planning, contracts, gates)."""
 
     usage: Usage = field(default_factory=Usage)
+    answers: int = 0
+    """Model answers received (any content): zero means no model got to say anything."""
 
 
 def build_transports(

@@ -1,4 +1,4 @@
-"""The ``swarm`` command (contract 2): ``swarm run`` and ``swarm report``.
+"""The ``swarm`` command (contract 2): ``swarm run``, ``swarm report`` and ``swarm examples``.
 
 Errors are caught here, at the edge, and printed as one line: bad input, an unusable
 fleet or a bad knob exits 2; otherwise the exit code follows the report's status
@@ -34,7 +34,9 @@ def _root() -> None:
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"swarm: {message}", err=True)
+    from verifier import clean_line
+
+    typer.echo(f"swarm: {clean_line(message)}", err=True)
     return typer.Exit(code)
 
 
@@ -76,7 +78,19 @@ def run(
     except asyncio.CancelledError:
         raise _fail("interrupted before the run started", 130) from None
     _print_report(report, output_format)
+    _say_why(report)
     raise typer.Exit(report.status.exit_code)
+
+
+def _say_why(report: object) -> None:
+    """A run that did not finish says why on stderr, whatever the output format."""
+    from swarm.report import RunReport
+    from verifier import clean_line
+
+    assert isinstance(report, RunReport)
+    if report.reason:
+        label = "infrastructure" if report.infra_reason else report.status.value
+        typer.echo(f"swarm: run {label}: {clean_line(report.reason)}", err=True)
 
 
 def _run_interruptible(request: object) -> object:
@@ -135,6 +149,30 @@ def report(
     except SwarmError as exc:
         raise _fail(str(exc)) from None
     _print_report(rebuilt, output_format)
+
+
+@app.command()
+def examples(
+    spec: Annotated[str, typer.Option("--spec", help="Spec file, or - for stdin.")],
+    workdir: Annotated[Path, typer.Option("--workdir", help="The built tree to run them in.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    fleet: Annotated[
+        str | None, typer.Option("--fleet", help="Node URLs for what the parsers cannot read.")
+    ] = None,
+    timeout_s: Annotated[float, typer.Option("--timeout-s", help="Per example.")] = 20.0,
+) -> None:
+    """Run the spec's examples in WORKDIR and compare their output: pass, fail or inconclusive."""
+    from brain import BrainError
+    from swarm.errors import SwarmError
+    from swarm.pipeline.examples import ExamplesRequest, render_outcome, run_request
+
+    try:
+        request = ExamplesRequest.parse(spec, workdir, fleet, timeout_s)
+        outcome = asyncio.run(run_request(request))
+    except (SwarmError, BrainError) as exc:
+        raise _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    typer.echo(render_outcome(outcome, as_json=as_json))
+    raise typer.Exit(1 if outcome.status == "fail" else 0)
 
 
 @app.command()

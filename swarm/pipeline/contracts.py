@@ -21,6 +21,7 @@ from brain import Message, Role, Transport
 from swarm.knobs import register_knob
 from swarm.pipeline._ask import ask_across
 from swarm.pipeline._planner_prompts import CONTRACT_SYSTEM, CONTRACT_USER
+from swarm.pipeline.examples import Example
 from swarm.protocols import EventSink, Subtask
 
 register_knob(
@@ -66,6 +67,9 @@ class FrozenContracts:
     cli_shape: list[str] = field(default_factory=list)
     spec_commands: list[str] = field(default_factory=list)
     dropped: dict[str, str] = field(default_factory=dict)
+    examples: list[Example] = field(default_factory=list)
+    """The spec's examples (``swarm.pipeline.examples``), frozen before the build for the
+    sink gate; not rendered (the spec itself is in every prompt), briefed to the sink."""
 
     def render(self) -> str:
         """The text after ``FROZEN INTERFACES:`` (empty when nothing was frozen)."""

@@ -15,15 +15,17 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
-from typing import Literal, TypeVar
+from typing import TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from brain import Message, Role, Transport
+from brain import ContentError, Message, Role, Transport
 from swarm.dag import load_plan
 from swarm.errors import PlanError
 from swarm.knobs import Knobs, register_knob
 from swarm.pipeline._ask import ask_across
+from swarm.pipeline._fallback import FALLBACK_ID, fallback_draft
+from swarm.pipeline._planner_models import DraftSubtask, PlanDraft, SubtaskDetail
 from swarm.pipeline._planner_prompts import (
     DETAILER_SYSTEM,
     DETAILER_USER,
@@ -89,33 +91,10 @@ SINK_DESCRIPTION = (
 
 
 class PlanningFailed(Exception):
-    """No usable plan came back from any draft; ``str(err)`` says why (one line)."""
+    """No plan: no model answered any draft call; ``str(err)`` says why (one line).
 
-
-class DraftSubtask(BaseModel):
-    """One subtask of a plan draft as the model writes it."""
-
-    id: str = Field(description="Short kebab-case id, unique in the plan.")
-    description: str = Field(description="One-line brief of what to build.")
-    difficulty: Literal["easy", "hard"] = "easy"
-    owned_files: list[str] = Field(description="Exact relative paths this subtask writes.")
-    deps: list[str] = Field(default_factory=list, description="Ids whose files it imports.")
-
-
-class PlanDraft(BaseModel):
-    """A skeleton plan from one planner call."""
-
-    subtasks: list[DraftSubtask]
-    confidence: float = Field(ge=0.0, le=1.0, description="How buildable the spec is as read.")
-    questions: list[str] = Field(
-        default_factory=list, description="Questions for the user if something is unclear."
-    )
-
-
-class SubtaskDetail(BaseModel):
-    """An implementation spec for one subtask."""
-
-    spec: str = Field(description="What to implement, precisely, using the owned paths.")
+    Drafts that came back unusable do not raise: the run falls back to a one-task plan.
+    """
 
 
 @dataclass
@@ -138,6 +117,9 @@ class DraftScore:
     """Owned paths claimed by more than one subtask (each extra claim counts)."""
     max_fan_in: int = 0
     """Most dependencies of one subtask."""
+    answered: bool = True
+    """A model answered the call; False when it failed before any answer (the request
+    refused, the node unreachable or timed out): infrastructure, not the model's plan."""
 
 
 @dataclass
@@ -161,6 +143,8 @@ class PlanOutcome:
     """The chosen draft's questions for the user."""
     clarifications: list[str] = field(default_factory=list)
     """The user's answers, passed on to the workers."""
+    fallback: bool = False
+    """No draft was usable: the plan is the whole spec to one worker, plus the sink."""
 
     def plan_loaded_fields(self) -> dict[str, object]:
         """The planner's part of the ``plan_loaded`` event."""
@@ -171,6 +155,7 @@ class PlanOutcome:
             else round(self.self_consistency, 4),
             "chosen_draft": self.chosen,
             "draft_scores": [asdict(s) for s in self.scores],
+            "plan_fallback": self.fallback,
         }
 
 
@@ -253,6 +238,11 @@ def self_consistency(drafts: Sequence[PlanDraft]) -> float | None:
 def plan_confidence(consistency: float | None, rating: float) -> float:
     """0.7 × self-consistency + 0.3 × own rating; the rating alone when unmeasured."""
     return rating if consistency is None else 0.7 * consistency + 0.3 * rating
+
+
+def _answered(error: Exception) -> bool:
+    """True when the failed call still got an answer from a model (it was invalid)."""
+    return isinstance(error, ContentError) and getattr(error, "status", None) is None
 
 
 def with_sink(draft: PlanDraft) -> list[Subtask]:
@@ -348,12 +338,35 @@ class Planner:
                 raise answer  # cancellation and friends are not a bad draft
             if isinstance(answer, Exception):
                 drafts.append(None)
-                scores.append(DraftScore(index, -1.0, False, f"planner call failed: {answer}"))
+                reason = f"planner call failed: {answer}"
+                scores.append(DraftScore(index, -1.0, False, reason, answered=_answered(answer)))
                 continue
             draft = normalize(answer)
             drafts.append(draft)
             scores.append(score_draft(draft, index, self.workers, per_worker))
         return drafts, scores
+
+    def _fallback(self, spec: str, scores: list[DraftScore]) -> PlanOutcome:
+        """The whole spec to one worker; PlanningFailed when no model answered at all."""
+        reasons = "; ".join(s.reason for s in scores)
+        if not any(s.answered for s in scores):
+            raise PlanningFailed(f"no model answered any of {len(scores)} draft call(s): {reasons}")
+        draft = fallback_draft(spec)
+        self.events.emit(
+            "plan_fallback",
+            reason=f"no usable plan from {len(scores)} draft(s): {reasons}"[:2000],
+            task_id=FALLBACK_ID,
+            owned_files=draft.subtasks[0].owned_files,
+        )
+        return PlanOutcome(
+            tasks=with_sink(draft),
+            details={},
+            scores=scores,
+            chosen=-1,
+            confidence=0.0,
+            self_consistency=None,
+            fallback=True,
+        )
 
     async def detail(self, spec: str, tasks: Sequence[Subtask]) -> dict[str, str]:
         """Expand every brief into an implementation spec, in parallel across the fleet."""
@@ -389,7 +402,7 @@ class Planner:
         return answer.spec
 
     async def plan(self, spec: str, existing: Sequence[str] = ()) -> PlanOutcome:
-        """Draft, score, pick and measure confidence; PlanningFailed if no draft is valid.
+        """Draft, score, pick and measure confidence; the fallback plan if no draft is valid.
 
         Details are added by :meth:`detail` after the clarify handshake, so the answers
         can reach the workers before anything is built.
@@ -397,8 +410,7 @@ class Planner:
         drafts, scores = await self.draft(spec, existing)
         valid = [(s, drafts[s.draft]) for s in scores if s.valid and drafts[s.draft] is not None]
         if not valid:
-            reasons = "; ".join(s.reason for s in scores)
-            raise PlanningFailed(f"no usable plan from {len(scores)} draft(s): {reasons}")
+            return self._fallback(spec, scores)
         best_score, best = max(valid, key=lambda pair: (pair[0].score, -pair[0].draft))
         assert best is not None
         consistency = self_consistency([d for _, d in valid if d is not None])

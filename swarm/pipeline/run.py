@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from brain import NodeSpec, Transport
+from brain import NodeSpec, Transport, mark_simulated
 from swarm.dag import Dag
 from swarm.errors import FleetError, ReportError, SwarmError
 from swarm.events import EventLog
@@ -37,6 +37,7 @@ from swarm.pipeline._fleet_io import (
 )
 from swarm.pipeline.clarify import ask_user
 from swarm.pipeline.contracts import ContractWriter, FrozenContracts
+from swarm.pipeline.examples import extract_examples
 from swarm.pipeline.gates import GateRunner
 from swarm.pipeline.mcp import McpHub, parse_servers
 from swarm.pipeline.planner import SINK_ID, Planner, PlanningFailed, PlanOutcome
@@ -64,6 +65,14 @@ register_knob(
     1800.0,
     "Hard timeout of one model call (seconds).",
     bounds=(1.0, 86_400.0),
+)
+register_knob(
+    "run.max_tokens",
+    int,
+    8192,
+    "Most tokens one model answer may hold (planning, workers, gates); a call asking for "
+    "fewer keeps its own bound.",
+    bounds=(16, 131_072),
 )
 register_knob(
     "run.judge",
@@ -126,7 +135,7 @@ async def run_swarm(request: RunRequest) -> RunReport:
     )
     try:
         down = await probe_fleet(transports, knobs.get("run.probe_timeout_s"))
-        nodes = [n for n in request.nodes if n.name not in down]
+        nodes = [mark_simulated(n, transports[n.name]) for n in request.nodes if n.name not in down]
         if not nodes:
             reasons = "; ".join(f"{name}: {why}" for name, why in down.items())
             raise FleetError(f"no node of the fleet answered the probe ({reasons})")
@@ -174,7 +183,17 @@ class Pipeline:
         self.transports = {n.name: transports[n.name] for n in nodes}
         self.events = events
         self.meter = UsageMeter()
-        self.metered = [MeteredTransport(self.transports[n.name], self.meter) for n in nodes]
+        cap = self.knobs.get("run.max_tokens")
+        self.metered = [
+            MeteredTransport(self.transports[n.name], self.meter, events, max_tokens=cap)
+            for n in nodes
+        ]
+        # Workers' tokens are the scheduler's to count; this meter only counts their answers.
+        self.worker_meter = UsageMeter()
+        self.worker_transports: dict[str, Transport] = {
+            name: MeteredTransport(t, self.worker_meter, max_tokens=cap)
+            for name, t in self.transports.items()
+        }
         self.devices = devices_from_nodes(nodes)
         self.outcome: SchedulerOutcome | None = None
         self.plan: PlanOutcome | None = None
@@ -190,11 +209,12 @@ class Pipeline:
             knobs=self.knobs.as_dict(),
             spec_chars=len(self.request.spec),
         )
-        status, reason = RunStatus.FAILED, None
+        status, reason, infra = RunStatus.FAILED, None, False
         try:
             async with asyncio.timeout(self.request.timeout_s):
                 await self._steps()
             status, reason = self._honest_status()
+            infra = status is not RunStatus.DONE and self.worker_meter.answers == 0
         except TimeoutError:
             reason = f"timeout: the run exceeded --timeout-s {self.request.timeout_s:g}"
         except asyncio.CancelledError:
@@ -202,12 +222,16 @@ class Pipeline:
             current = asyncio.current_task()
             if current is not None:
                 current.uncancel()  # handled here: the report and run_finished still get written
-        except (PlanningFailed, SwarmError) as exc:
+        except PlanningFailed as exc:
+            reason, infra = f"PlanningFailed: {exc}", True
+        except SwarmError as exc:
             reason = f"{type(exc).__name__}: {exc}"
         except Exception as exc:  # noqa: BLE001 - recorded in the log and the report, not hidden
             reason = f"internal error: {type(exc).__name__}: {exc}"
             self._write_crash(traceback.format_exc())
-        return self._finish(status, reason, (time.monotonic() - started) * 1000)
+        if infra and reason:
+            reason = f"no model answered a worker: {reason}" if self.outcome else reason
+        return self._finish(status, reason, infra, (time.monotonic() - started) * 1000)
 
     def _write_crash(self, text: str) -> None:
         """Keep the traceback of an internal error next to the event log."""
@@ -237,13 +261,20 @@ class Pipeline:
         )
         async with self._mcp() as hub:
             worker = Worker(
-                self.transports,
+                self.worker_transports,
                 context,
                 WorkerSettings.from_knobs(self.knobs),
                 mcp_tools=hub.callers if hub else None,
                 mcp_specs=hub.specs if hub else None,
+                context_tokens={n.name: n.ctx for n in self.nodes},
             )
-            gates = GateRunner(self.request.workdir, self.request.spec, self.knobs, self.events)
+            gates = GateRunner(
+                self.request.workdir,
+                self.request.spec,
+                self.knobs,
+                self.events,
+                examples=frozen.examples,
+            )
             gates.snapshot()
             context.sink_briefing = gates.sink_briefing
             self.outcome = await self._schedule(worker)
@@ -253,7 +284,7 @@ class Pipeline:
         workers = sum(d.weight for d in self.devices)
         planner = Planner(self.metered, self.knobs, self.events, workers=workers)
         plan = await planner.plan(self.request.spec, existing_files(self.request.workdir))
-        if plan.confidence < self.knobs.get("planner.confidence_floor"):
+        if not plan.fallback and plan.confidence < self.knobs.get("planner.confidence_floor"):
             plan.clarifications = await ask_user(
                 self.request.workdir,
                 plan.questions,
@@ -266,15 +297,26 @@ class Pipeline:
         return plan
 
     async def _contracts(self, plan: PlanOutcome) -> FrozenContracts:
+        """Freeze the interfaces and, beside them, the spec's examples (both before building)."""
+        examples = extract_examples(
+            self.request.spec,
+            self.metered,
+            self.events,
+            use_model=self.knobs.get("examples.model"),
+            attempts=self.knobs.get("planner.call_attempts"),
+            timeout_s=self.knobs.get("examples.model_timeout_s"),
+        )
         if not self.knobs.get("contracts.enabled"):
-            return FrozenContracts()
+            return FrozenContracts(examples=await examples)
         writer = ContractWriter(
             self.metered,
             self.events,
             freeze_cli=self.knobs.get("contracts.freeze_cli"),
             attempts=self.knobs.get("planner.call_attempts"),
         )
-        return await writer.freeze(self.request.spec, plan.tasks)
+        frozen, found = await asyncio.gather(writer.freeze(self.request.spec, plan.tasks), examples)
+        frozen.examples = found
+        return frozen
 
     @contextlib.asynccontextmanager
     async def _mcp(self) -> AsyncIterator[McpHub | None]:
@@ -307,16 +349,25 @@ class Pipeline:
         assert self.outcome is not None
         return honest_status(self.outcome, self.gates)
 
-    def _finish(self, status: RunStatus, reason: str | None, elapsed_ms: float) -> RunReport:
+    def _finish(
+        self, status: RunStatus, reason: str | None, infra: bool, elapsed_ms: float
+    ) -> RunReport:
         usage = UsageReport(
             prompt_tokens=self.meter.usage.prompt_tokens,
             completion_tokens=self.meter.usage.completion_tokens,
         )
-        report = self._report(status, usage, elapsed_ms)
+        report = self._report(status, usage, elapsed_ms).model_copy(
+            update={
+                "reason": reason,
+                "infra_reason": reason if infra else None,
+                "plan_fallback": bool(self.plan and self.plan.fallback),
+            }
+        )
         self.events.emit(
             "run_finished",
             status=status.value,
             reason=reason,
+            infra_reason=report.infra_reason,
             done=report.done,
             failed=report.failed,
             gates=self.gates,

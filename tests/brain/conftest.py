@@ -26,6 +26,7 @@ def serve(shared_server: SimServer) -> ServeScript:
 
     def start(script: list[Scripted] | ScriptFunction) -> SimServer:
         shared_server.policy = ScriptedPolicy(script)
+        shared_server.formats_seen.clear()
         return shared_server
 
     return start

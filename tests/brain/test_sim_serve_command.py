@@ -41,3 +41,18 @@ async def test_gym_sim_serve_answers_the_openai_sdk_and_stops_on_sigterm() -> No
     assert models.data[0].id == "sim-competent"
     assert answer.choices[0].message.content and answer.choices[0].finish_reason == "stop"
     assert code == 0
+
+
+async def test_the_served_simulator_is_found_by_the_probe_behind_an_http_url(serve) -> None:
+    from brain import is_simulated, mark_simulated, parse_node_spec, transport_for
+    from brain.sim._scripted import ScriptedPolicy
+    from brain.sim.server import SimServer
+
+    with SimServer(ScriptedPolicy([])) as server:
+        for url in (server.openai_base_url, f"anthropic:claude-x?base_url={server.base_url}"):
+            node = parse_node_spec(url)
+            transport = transport_for(node.url)
+            assert not node.simulated and not is_simulated(transport)  # the URL says nothing
+            await transport.probe()
+            await transport.aclose()
+            assert mark_simulated(node, transport).simulated, url

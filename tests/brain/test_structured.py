@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from brain import (
+    ChatRequest,
     ChatResponse,
     ContentError,
     Message,
@@ -97,7 +98,7 @@ async def test_still_invalid_after_the_repair_round_is_a_one_line_content_error(
     assert len(server.policy.requests) == 2
 
 
-async def test_server_rejecting_json_schema_output_falls_back_to_prompted_json(
+async def test_a_refused_rung_moves_the_node_down_the_ladder_and_stays_there(
     serve, connect
 ) -> None:
     refusal = Fault(FaultKind.HTTP_ERROR, 400, "response_format json_schema is not supported")
@@ -107,11 +108,53 @@ async def test_server_rejecting_json_schema_output_falls_back_to_prompted_json(
     assert await ask_structured(transport, ASK, Verdict) == Verdict(**GOOD)
     assert await ask_structured(transport, ASK, Verdict) == Verdict(**GOOD)
 
-    schemas = [r.response_schema is not None for r in server.policy.requests]
-    assert schemas == [True, False, False], (
-        "after one refusal the server is not offered json_schema again"
+    assert list(server.formats_seen) == ["json_schema", "json_object", "json_object"], (
+        "after one refusal the node is offered json_object with the schema, never json_schema"
     )
-    assert "JSON Schema" in server.policy.requests[1].messages[0].content
+    assert server.policy.requests[1].response_schema == Verdict.model_json_schema()
+    assert transport.structured_rung == "json_object"
+
+
+async def test_llama_cpp_python_500_naming_the_parameter_is_a_refusal_not_an_outage(
+    serve, connect
+) -> None:
+    # What llama-cpp-python's server answers to a json_schema response_format.
+    said = "1 validation error: response_format.type Input should be 'text' or 'json_object'"
+    server = serve([Fault(FaultKind.HTTP_ERROR, 500, said), _text(GOOD)])
+    transport = connect(server, "openai")
+
+    answer = await transport.chat(_structured_request())
+
+    assert answer.structured_via == "json_object"
+    assert list(server.formats_seen) == ["json_schema", "json_object"]
+
+
+async def test_a_node_refusing_every_format_is_asked_by_prompt_alone(serve, connect) -> None:
+    refusal = Fault(FaultKind.HTTP_ERROR, 422, "unsupported response_format")
+    server = serve([refusal, refusal, _text(GOOD)])
+    transport = connect(server, "openai")
+
+    assert await ask_structured(transport, ASK, Verdict) == Verdict(**GOOD)
+
+    assert list(server.formats_seen) == ["json_schema", "json_object", ""]
+    assert "JSON Schema" in server.policy.requests[-1].messages[0].content
+    assert transport.structured_rung == "prompt"
+
+
+async def test_a_500_that_does_not_name_the_parameter_is_an_outage(serve, connect) -> None:
+    server = serve([Fault(FaultKind.HTTP_ERROR, 500, "CUDA error: out of memory")])
+    transport = connect(server, "openai")
+
+    with pytest.raises(TransientError, match="out of memory"):
+        await transport.chat(_structured_request())
+
+    assert transport.structured_rung == "json_schema"
+
+
+def _structured_request() -> ChatRequest:
+    return ChatRequest(
+        messages=ASK, response_schema=Verdict.model_json_schema(), response_schema_name="Verdict"
+    )
 
 
 async def test_transport_errors_pass_through_unchanged(serve, connect, protocol) -> None:
@@ -130,4 +173,4 @@ async def test_a_refusal_that_is_not_about_json_schema_keeps_json_schema_on_offe
     with pytest.raises(ContentError, match="400: context length exceeded"):
         await ask_structured(transport, ASK, Verdict)
 
-    assert transport.json_schema_supported
+    assert transport.structured_rung == "json_schema"

@@ -103,6 +103,7 @@ NARROW = {
         "verifier.ast_review",
         "verifier:sandbox",
         "verifier:ast_review",
+        "verifier:clean_line",  # the one scrubber of untrusted text for a terminal
     },
     # gym drives the swarm through its CLI (contract 2); the tweaker alone reads the
     # knob registry in-process, since `swarm knobs` prints text, not data.

@@ -131,11 +131,12 @@ def test_not_toml_and_missing_file_are_task_errors(tmp_path: Path) -> None:
         load_task(tmp_path)
 
 
-def test_check_kinds_are_the_contracts_five() -> None:
+def test_check_kinds_are_the_contracts_five_and_forbids() -> None:
     assert {k.value for k in CheckKind} == {
         "command",
         "file_exists",
         "file_contains",
         "file_matches",
         "tool_called",
+        "forbids",  # issue 14: negative requirements by AST scan
     }

@@ -2,7 +2,9 @@
 
 Modes: ok (writes a greeting app), broken (writes a wrong one), crash (traceback,
 exit 1 without report... exit 70), badconfig (exit 2), sleep (sleeps until killed,
-leaving a child in its process group), noreport (events only, then exit 1).
+leaving a child in its process group), noreport (events only, then exit 1), infra2 (a
+broken app on its first turn in a workdir; on any later turn every attempt fails to connect
+and the report names an ``infra_reason``).
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ def main() -> int:
     if mode == "badconfig":
         print("swarm: unknown knob 'nope'", file=sys.stderr)
         return 2
+    if mode == "infra2" and list((workdir / ".swarm").glob("run-*.jsonl")):
+        return _unreachable_fleet(run_id)
     emit("run_started", pool=[args.fleet])
     time.sleep(float(os.environ.get("FAKE_SWARM_DELAY_S", "0")))
     emit(
@@ -70,7 +74,7 @@ def main() -> int:
     pkg = workdir / "greet"
     pkg.mkdir(exist_ok=True)
     (pkg / "__init__.py").write_text("")
-    (pkg / "__main__.py").write_text(APP_BROKEN if mode == "broken" else APP_OK)
+    (pkg / "__main__.py").write_text(APP_BROKEN if mode in ("broken", "infra2") else APP_OK)
     if os.environ.get("FAKE_SWARM_LITTER"):
         (workdir / os.environ["FAKE_SWARM_LITTER"]).write_text("x = 1\n")
     emit("tool_call", task_id="greet", device="node-a", tool="write_file")
@@ -105,6 +109,20 @@ def main() -> int:
     }
     print(json.dumps(report))
     return 0
+
+
+def _unreachable_fleet(run_id: str) -> int:
+    """A swarm whose every node refused: it says so in its report and exits 1."""
+    attempt = {"device": "node-a", "outcome": "transient", "error": "node-a: connection refused"}
+    report = {
+        "run_id": run_id,
+        "status": "failed",
+        "reason": "every node quarantined",
+        "infra_reason": "every node quarantined: node-a: connection refused",
+        "tasks": [{"task_id": "greet", "status": "failed", "attempt_history": [attempt] * 3}],
+    }
+    print(json.dumps(report))
+    return 1
 
 
 if __name__ == "__main__":

@@ -11,9 +11,8 @@ from gym.config import GymConfig
 from gym.episode._kept import KeptApps
 from gym.episode._start import resolve_start
 from gym.episode._user import next_stage
-from gym.generator import load_suite
+from gym.generator import EpisodePlan, InventedTask, load_suite, plan_episodes, write_task
 from gym.generator._personas import PERSONAS
-from gym.generator._plans import EpisodePlan, InventedTask, plan_episodes, write_task
 from gym.orchestrator._preflight import load_catalog
 from verifier import Task, load_task
 
@@ -91,9 +90,17 @@ def test_continue_existing_starts_from_a_kept_green_app(tmp_path, greet) -> None
 
 def test_invented_task_is_written_in_contract_one_form(tmp_path, greet) -> None:
     data = greet.model_dump(mode="json", by_alias=True, exclude_none=True)
+    reference = greet.reference_dir(1)
+    data["reference"] = [
+        {"path": p.relative_to(reference).as_posix(), "content": p.read_text()}
+        for p in sorted(reference.rglob("*.py"))
+    ]
     invented = InventedTask.model_validate(
         {k: v for k, v in data.items() if k in InventedTask.model_fields}
     )
     task = write_task(invented, tmp_path, taken={"greet"}, seed=9)
     assert task.id == "greet-9" and (tmp_path / "greet-9" / "task.toml").is_file()
-    assert [c.name for c in task.checks_for_stage(2)] == [c.name for c in greet.checks_for_stage(2)]
+    assert [c.name for c in task.checks_for_stage(1)] == [c.name for c in greet.checks_for_stage(1)]
+    assert task.max_stage == 1  # a follow-up has no reference of its own to self-test
+    written = tmp_path / "greet-9" / "reference" / "greet" / "__main__.py"
+    assert written.read_text() == (reference / "greet" / "__main__.py").read_text()

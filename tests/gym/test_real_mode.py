@@ -1,8 +1,9 @@
-"""Real mode over HTTP: the brain on the Anthropic protocol, the fleet on the OpenAI protocol.
+"""The HTTP path end to end: the brain on the Anthropic protocol, the fleet on the OpenAI one.
 
 Both are served by `gym sim serve` in its own process, so the real transports, SDKs and the
-real swarm CLI are exercised end to end; with a non-sim brain the generator asks the brain
-to invent each task.
+real swarm CLI are exercised end to end. The server says it is the simulator, so the run is
+labelled simulated although no URL starts with ``sim:``; a real model is driven by the
+``real`` tier (tests/real).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def sim_serve(greet_catalog: Path) -> Iterator[str]:
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:The model:DeprecationWarning")
-def test_real_mode_runs_against_gym_sim_serve(tmp_path, greet_catalog, sim_serve) -> None:
+def test_http_transports_run_against_gym_sim_serve_and_are_labelled_simulated(tmp_path, greet_catalog, sim_serve) -> None:
     config = GymConfig(
         episodes=1,
         parallel=1,
@@ -67,12 +68,13 @@ def test_real_mode_runs_against_gym_sim_serve(tmp_path, greet_catalog, sim_serve
     out = tmp_path / "out.txt"
     with out.open("w") as fh:
         run_id = run_gym(config, console=Console(file=fh, width=150))
-    assert "SIMULATED" not in out.read_text()  # nothing in the config is a sim: node
+    assert "SIMULATED" in out.read_text()  # found by the probe: no URL is a sim: one
     with Ledger.open(config.gym_dir) as ledger:
         run = ledger.run(run_id)
-        assert not run.simulated and run.brain.url.startswith("anthropic:")
+        assert run.simulated and run.brain.url.startswith("anthropic:")
+        assert run.brain.simulated and all(n.simulated for n in run.fleet)
         (episode,) = ledger.episodes(run_id)
-        assert episode.generated and episode.task.startswith("greet")  # invented by the brain
+        assert not episode.generated and episode.task.startswith("greet")  # a catalog task
         assert episode.status == EpisodeStatus.FINISHED, out.read_text()
         (turn,) = ledger.turns(episode.id)
         assert turn.exit_code == 0 and turn.report["tasks"]

@@ -107,14 +107,16 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path):
     assert _objects(db, "view") == EXPECTED_VIEWS
     assert _objects(db, "index") == EXPECTED_INDEXES
     assert _objects(db, "trigger") == {
-        f"{t}_no_{v}" for t in EXPECTED_TABLES for v in ("update", "delete")
+        f"{t}_{v}"
+        for t in EXPECTED_TABLES
+        for v in ("no_update", "no_delete", "no_replace", "positive_rowid")
     }
     assert (
         applied
         == [m.name for m in MIGRATIONS]
-        == ["001_tables", "002_append_only", "003_current_views", "004_indexes"]
+        == ["001_tables", "002_append_only", "003_current_views", "004_indexes", "005_no_replace"]
     )
-    assert version == SCHEMA_VERSION == 4
+    assert version == SCHEMA_VERSION == 5
     assert mode == "wal"
 
 

@@ -63,3 +63,98 @@ def test_incomplete_episodes_are_counted_but_not_scored(ledger, run_with):
     data = load(ledger)
     [row] = leaderboard(data.runs, data.episodes, data.grades, "config")
     assert (row.interval.n, row.incomplete) == (2, 1)
+
+
+# ------------------------------------------------ pass@1, final pass, turns to green
+
+
+def _episode(ledger, run_id, task, verdicts, *, status="finished"):
+    """One episode graded turn by turn with ``verdicts`` ('pass'/'fail'); closed with ``status``."""
+    import random
+
+    from ledger import EpisodeRecord, TurnRecord, synthetic_grade
+    from verifier import Verdict
+
+    rng = random.Random(0)
+    episode_id = ledger.start_episode(EpisodeRecord(run_id=run_id, task=task))
+    for turn, verdict in enumerate(verdicts, start=1):
+        ledger.record_turn(TurnRecord(episode_id=episode_id, turn=turn))
+        grade = synthetic_grade(task, turn, Verdict(verdict), rng, "")
+        ledger.record_grade(episode_id, turn, grade)
+    final = Verdict(verdicts[-1]) if status == "finished" else None
+    ledger.finish_episode(episode_id, status, final)
+    return episode_id
+
+
+def _run(ledger, model):
+    from ledger import NodeRecord, RunRecord
+
+    node = NodeRecord(name="n", url="http://127.0.0.1:1/v1", model=model)
+    return ledger.start_run(RunRecord(simulated=False, fleet=[node], label=model))
+
+
+def test_first_turn_and_final_pass_are_told_apart(ledger):
+    run_id = _run(ledger, "fixer")
+    _episode(ledger, run_id, "a", ["fail", "pass"])  # green only after a fix
+    _episode(ledger, run_id, "b", ["fail", "fail", "pass"])
+    _episode(ledger, run_id, "c", ["pass"])
+    _episode(ledger, run_id, "d", ["fail", "fail"])
+    data = load(ledger)
+    [row] = leaderboard(data.runs, data.episodes, data.grades, "model")
+    assert (row.first.k, row.first.n) == (1, 4)  # only c passed its opening turn
+    assert (row.interval.k, row.interval.n) == (3, 4)
+    assert row.turns_to_green == pytest.approx((2 + 3 + 1) / 3)
+    assert row.green_episodes == 3
+    assert row.ranked_by == "final" and row.ranked_label == "final pass rate"
+
+
+def test_an_incomplete_episode_keeps_its_graded_opening_turn_for_pass_at_1(ledger):
+    run_id = _run(ledger, "m")
+    _episode(ledger, run_id, "a", ["pass", "pass"])
+    _episode(ledger, run_id, "b", ["pass"], status="error")  # infra error on its second turn
+    data = load(ledger)
+    [row] = leaderboard(data.runs, data.episodes, data.grades, "model")
+    assert (row.first.k, row.first.n) == (2, 2)
+    assert (row.interval.k, row.interval.n, row.incomplete) == (1, 1, 1)
+
+
+def test_ranking_by_pass_at_1_can_reverse_the_final_order(ledger):
+    fixer, opener = _run(ledger, "fixer"), _run(ledger, "opener")
+    for i in range(12):
+        _episode(ledger, fixer, f"t{i}", ["fail", "pass"])
+        _episode(ledger, opener, f"t{i}", ["pass"] if i < 11 else ["fail"])
+    data = load(ledger)
+    by_final = leaderboard(data.runs, data.episodes, data.grades, "model")
+    by_first = leaderboard(data.runs, data.episodes, data.grades, "model", rank_by="pass@1")
+    assert [r.config for r in by_final] == ["fixer", "opener"]  # 12/12 vs 11/12, tied tier
+    assert {r.rank_label for r in by_final} == {"=1"}
+    assert [(r.config, r.rank_label) for r in by_first] == [("opener", "1"), ("fixer", "2")]
+    assert by_first[0].ranked_label == "pass@1 (opening turn)"
+    with pytest.raises(ValueError, match="rank_by"):
+        leaderboard(data.runs, data.episodes, data.grades, "model", rank_by="best")
+
+
+def test_the_report_shows_both_rates_and_says_which_it_ranks_by(ledger, tmp_path):
+    from reports import build_report
+
+    run_id = _run(ledger, "m")
+    _episode(ledger, run_id, "a", ["fail", "pass"])
+    ledger.finish_run(run_id, "finished")
+    target = tmp_path / "report.html"
+    build_report(ledger, target)
+    html = target.read_text(encoding="utf-8")
+    assert "<th>pass@1</th><th>Final pass</th><th>Turns to green</th>" in html
+    assert "Ranked by <b>final pass rate</b>" in html
+    assert '0% <span class="ci">[' in html and '100% <span class="ci">[' in html
+
+
+def test_invention_rejections_reach_the_report_frames(ledger):
+    from ledger import EpisodeRecord
+
+    run_id = _run(ledger, "m")
+    ledger.start_episode(
+        EpisodeRecord(run_id=run_id, task="greet-var1", invention_rejections=["try 1: x", "y"])
+    )
+    _episode(ledger, run_id, "greet", ["pass"])
+    frame = load(ledger).episodes.sort_values("task")
+    assert list(frame.invention_rejections) == [0, 2]

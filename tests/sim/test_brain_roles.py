@@ -136,7 +136,9 @@ def test_invented_task_is_a_catalog_task_in_the_requested_shape(kit) -> None:
 
     data = _ask(kit, "InventedTask", "Invent a task.", InventedTask.model_json_schema())
     task = InventedTask.model_validate(data)
-    assert task.spec == kit.task_data(task.id)["spec"]
+    source, _, variation = task.id.rpartition("-var")
+    assert source and variation.isdigit()  # a variation of a catalog task, under a new id
+    assert task.spec == kit.task_data(source)["spec"]  # verbatim: the fleet recognises it
 
 
 def test_user_reads_the_verdict_from_an_evidence_line_without_the_marker(kit) -> None:

@@ -10,6 +10,7 @@ import pytest
 from swarmrun_support import Recorder, scripted
 
 from brain import ChatResponse
+from brain.sim import Fault, FaultKind
 from swarm.knobs import Knobs
 from swarm.pipeline.clarify import ANSWERS_FILE, QUESTIONS_FILE, ask_user
 from swarm.pipeline.planner import (
@@ -117,10 +118,26 @@ async def test_best_of_n_picks_the_highest_score_and_records_every_draft() -> No
     assert fields["plan_confidence"] == pytest.approx(0.7 * 0.5 + 0.3 * 0.9, abs=1e-4)
 
 
-async def test_no_valid_draft_is_a_planning_failure() -> None:
+async def test_no_valid_draft_falls_back_to_the_whole_spec_on_one_worker() -> None:
     bad = PlanDraft(confidence=0.5, subtasks=[sub("a", ["a.py"], ["ghost"])])
-    planner = Planner([_planner_node([bad])], Knobs(), Recorder(), workers=1)
-    with pytest.raises(PlanningFailed, match="unknown task"):
+    events = Recorder()
+    planner = Planner([_planner_node([bad])], Knobs(), events, workers=1)
+
+    outcome = await planner.plan("Build `calc.py`, run as `python -m calc 2+3`.")
+
+    assert outcome.fallback and outcome.confidence == 0.0
+    assert [t.id for t in outcome.tasks] == ["whole-spec", SINK_ID]
+    assert outcome.tasks[0].owned_files == ("calc.py", "calc/__main__.py")
+    (said,) = events.named("plan_fallback")
+    assert "unknown task" in said["reason"]
+    assert outcome.plan_loaded_fields()["plan_fallback"] is True
+
+
+async def test_no_answer_from_any_model_is_a_planning_failure_not_a_fallback() -> None:
+    refused = scripted(lambda request, model: Fault(FaultKind.HTTP_ERROR, 400, "bad request"))
+    planner = Planner([refused], Knobs(), Recorder(), workers=1)
+
+    with pytest.raises(PlanningFailed, match="no model answered"):
         await planner.plan("PROJECT")
 
 

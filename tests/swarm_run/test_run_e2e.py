@@ -122,7 +122,11 @@ def test_misbehaving_node_run_finishes_with_retries_noted_and_an_honest_report(
 ):
     task = catalog_task(PRIMARY)
     work = tmp_path / "work"
-    fleet = f"sim:{profile}?time_scale=0,sim:competent?time_scale=0"
+    # At rate 1 the node would misbehave on every retry too (profiles draw per attempt), so
+    # the run could never finish on it; at 0.3 some of its attempts misbehave, some build.
+    # Seed 4 is one where no task misbehaves twice in a row: on other seeds the engine's
+    # no-progress stop fails such a task, which is the defence losing, not a bug.
+    fleet = f"sim:{profile}:0.3?time_scale=0&seed=4,sim:competent?time_scale=0"
     result = swarm_run(spec_file(tmp_path, task), work, fleet, *FAST)
     report = json.loads(result.stdout)
     assert result.exit_code == 0 and report["status"] == "done", result.output

@@ -102,3 +102,22 @@ async def test_json_content_given_as_an_object_is_written_as_json(tmp_path: Path
         ToolCall(id="1", name="write_file", arguments={"path": "data.json", "content": {"a": [1]}})
     )
     assert outcome.ok and (tmp_path / "data.json").read_text() == '{\n  "a": [\n    1\n  ]\n}\n'
+
+
+async def test_a_call_carrying_a_recovery_error_is_never_executed(tmp_path: Path) -> None:
+    call = ToolCall(
+        id="c1",
+        name="write_file",
+        arguments={"path": "a.py", "content": ""},
+        error="invalid arguments for write_file: 'content' had no value; resend the call",
+    )
+    outcome = await Toolbox(tmp_path).call(call)
+    assert not outcome.ok and "'content' had no value" in outcome.text
+    assert not (tmp_path / "a.py").exists()
+
+
+async def test_a_write_without_content_is_refused_with_the_reason(tmp_path: Path) -> None:
+    call = ToolCall(id="c1", name="write_file", arguments={"path": "a.py"})
+    outcome = await Toolbox(tmp_path).call(call)
+    assert not outcome.ok and "'content' must be the full file text" in outcome.text
+    assert not (tmp_path / "a.py").exists()

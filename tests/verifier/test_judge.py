@@ -10,13 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from brain import ChatResponse, transport_for
+from brain import ChatResponse, ask_structured, transport_for
 from brain.sim import ScriptedPolicy, SimServer
 from verifier import Status, Verdict, grade_workdir
-from verifier._judge import JudgeReport, build_messages, code_blocks, grade_bugs, judge
+from verifier._judge import (
+    JudgeReport,
+    build_messages,
+    code_blocks,
+    grade_bugs,
+    grade_requirements,
+    judge,
+)
 
 GOOD = {
-    "requirements": [{"requirement": "r", "met": True, "evidence": "greet/core.py greeting()"}] * 3,
+    "requirements": [
+        {"id": f"R{i}", "requirement": "r", "met": True, "evidence": "greet/core.py greeting()"}
+        for i in (1, 2, 3)
+    ],
     "code_quality": {"score": 4, "reasons": ["small, documented functions"]},
     "bugs": [],
 }
@@ -58,8 +68,8 @@ def test_prompt_has_spec_numbered_requirements_and_file_blocks(greet_task) -> No
     user = messages[-1].content
     assert "PROJECT SPEC:\n" in user and greet_task.spec.strip() in user
     assert asked[-1] == greet_task.hidden[0]  # hidden requirements follow the spec's bullets
-    assert f"{len(asked)}. {asked[-1]}" in user
-    assert "REQUIREMENTS:\n1. It prints `Hello, NAME!` on one line." in user
+    assert f"R{len(asked)}. {asked[-1]}" in user
+    assert "REQUIREMENTS:\nR1. It prints `Hello, NAME!` on one line." in user
     assert "=== FILE: greet/core.py ===\n" in user
     assert set(shown) == {
         "greet/__init__.py",
@@ -196,3 +206,88 @@ def test_judge_never_raises_a_failing_verdict(
         close(transport)
     assert grade.dimensions["requirements"].status is Status.PASS
     assert grade.verdict is Verdict.FAIL
+
+
+# ---------------------------------------------------------------- matching by requirement id
+
+ASKED = ["prints a greeting", "exits 2 on bad input", "no use of eval"]
+
+
+def _report(*entries: tuple[str, bool]) -> JudgeReport:
+    return JudgeReport.model_validate(
+        {
+            **GOOD,
+            "requirements": [
+                {"id": rid, "met": met, "evidence": f"evidence for {rid}"} for rid, met in entries
+            ],
+        }
+    )
+
+
+def test_reordered_verdicts_land_on_their_own_requirement() -> None:
+    grade = grade_requirements(_report(("R3", False), ("R1", True), ("R2", True)), ASKED)
+    assert grade.status is Status.PARTIAL and grade.score == pytest.approx(2 / 3, abs=1e-3)
+    assert [f.code for f in grade.findings] == ["requirement_unmet"]
+    assert grade.findings[0].message.startswith("R3. no use of eval — evidence for R3")
+
+
+def test_ids_are_read_leniently() -> None:
+    grade = grade_requirements(_report(("r1", True), ("2", True), ("R3.", True)), ASKED)
+    assert grade.status is Status.PASS and grade.findings == []
+
+
+def test_a_missing_entry_is_unanswered_and_never_met() -> None:
+    grade = grade_requirements(_report(("R1", True), ("R3", True)), ASKED)
+    assert grade.status is Status.PARTIAL and grade.score == pytest.approx(2 / 3, abs=1e-3)
+    assert [f.code for f in grade.findings] == ["requirement_unanswered"]
+    assert grade.findings[0].message.startswith("R2. exits 2 on bad input")
+
+
+def test_extra_entries_are_ignored() -> None:
+    report = _report(("R1", True), ("R2", True), ("R3", False), ("R9", True), ("bonus", True))
+    grade = grade_requirements(report, ASKED)
+    assert grade.score == pytest.approx(2 / 3, abs=1e-3)
+    assert [f.message[:2] for f in grade.findings] == ["R3"]
+
+
+def test_nothing_answered_is_inconclusive_not_green() -> None:
+    grade = grade_requirements(_report(("R7", True)), ASKED)
+    assert grade.status is Status.INCONCLUSIVE
+    assert {f.code for f in grade.findings} == {"requirement_unanswered"}
+
+
+def test_a_duplicate_id_is_refused_by_the_schema() -> None:
+    with pytest.raises(ValueError, match="R1"):
+        _report(("R1", True), ("r1", False), ("R2", True))
+
+
+async def test_a_duplicate_goes_back_in_the_repair_round(
+    server: SimServer, protocol: str, greet_task
+) -> None:
+    n = len(build_messages(greet_task, 1, greet_task.root / "reference")[1])
+    duplicate = {
+        **GOOD,
+        "requirements": [{"id": "R1", "met": True}, {"id": "R1", "met": False}],
+    }
+    fixed = {**GOOD, "requirements": [{"id": f"R{i}", "met": True} for i in range(n, 0, -1)]}
+    policy = answering(server, duplicate, fixed)
+    transport = transport_for(url(server, protocol), model="sim-judge", timeout_s=10)
+    try:
+        grades = await judge(transport, greet_task, 1, greet_task.root / "reference")
+    finally:
+        await transport.aclose()
+    assert len(policy.requests) == 2  # the duplicate was sent back once
+    repair = policy.requests[1].messages[-1].content
+    assert "more than once: R1" in repair
+    assert grades["requirements"].status is Status.PASS  # reversed order, matched by id
+
+
+async def test_the_simulated_judge_answers_by_id(greet_task) -> None:
+    with SimServer(profile="competent") as competent:
+        transport = transport_for(competent.openai_base_url, model="sim-judge", timeout_s=10)
+        try:
+            messages, asked, _ = build_messages(greet_task, 1, greet_task.root / "reference")
+            report = await ask_structured(transport, messages, JudgeReport)
+        finally:
+            await transport.aclose()
+    assert [v.id for v in report.requirements] == [f"R{i}" for i in range(1, len(asked) + 1)]

@@ -57,6 +57,19 @@ def test_isolation_level_is_reported(tmp_path: Path, level: str) -> None:
     result = sandbox.run("echo hi", workdir=tmp_path)
     assert result.ok and result.stdout == "hi\n"
     assert result.isolation == level
+    assert result.confined is (level in sandbox.CONFINED_LEVELS)
+
+
+def test_without_bubblewrap_the_fallback_still_confines(tmp_path: Path, monkeypatch) -> None:
+    # The fallback is forced here; on a machine without bwrap it is what runs anyway.
+    if not sandbox.level_works("mountns"):
+        pytest.skip("no unshare / mount namespaces on this machine")
+    monkeypatch.setenv("SWARM_GYM_SANDBOX", "mountns")
+    result = sandbox.run("ls /; echo $$", workdir=tmp_path)
+    assert result.isolation == "mountns" and result.confined
+    top = set(result.stdout.split()[:-1])
+    assert "sys" not in top and "home" not in top and "mnt" not in top
+    assert result.stdout.split()[-1] == "2"  # pid 1 is the supervisor of a new pid namespace
 
 
 def test_infinite_loop_is_killed_at_timeout_with_its_children(tmp_path: Path, level: str) -> None:

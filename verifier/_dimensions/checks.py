@@ -6,6 +6,7 @@ never makes this dimension pass: a swarm can write tests that agree with its own
 
 from __future__ import annotations
 
+from verifier import sandbox
 from verifier._dimensions._context import GradeContext, deterministic, inconclusive
 from verifier._grade import DimensionGrade, Finding, Severity, Status
 
@@ -34,11 +35,27 @@ def _own_suite_finding(ctx: GradeContext) -> list[Finding]:
     ]
 
 
+def _unconfined(results) -> list[Finding]:
+    """A check that ran unconfined could read the golden values and rewrite its own oracle."""
+    levels = {r.isolation for r in results if r.isolation} - sandbox.CONFINED_LEVELS
+    if not levels:
+        return []
+    message = f"checks ran unconfined (isolation {', '.join(sorted(levels))}): not trusted"
+    return [Finding(code="sandbox_unconfined", message=message, severity=Severity.HIGH)]
+
+
 def grade_checks(ctx: GradeContext) -> DimensionGrade:
-    """Pass only when every check ran and passed; any failure fails the dimension."""
+    """Pass only when every check ran and passed; any failure fails the dimension.
+
+    Checks that ran code outside a confining sandbox level grade inconclusive, whatever
+    they said: the app could have read the catalog's golden values or changed the tests.
+    """
     results = ctx.check_results
     if not results:
         return inconclusive("no_checks", "the task has no checks at this stage")
+    untrusted = _unconfined(results)
+    if untrusted:
+        return deterministic(Status.INCONCLUSIVE, 0.0, untrusted + _own_suite_finding(ctx))
     findings = [_finding(r) for r in results if r.status is not Status.PASS]
     findings += _own_suite_finding(ctx)
     passed = sum(r.status is Status.PASS for r in results)

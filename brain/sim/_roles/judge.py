@@ -40,6 +40,17 @@ def _present(word: str, code: str) -> bool:
     return any(len(s) >= 3 and s in code for s in stems)
 
 
+#: A requirement line of the judge prompt: ``R3. text`` (ids) or ``3. text`` (older prompts).
+_REQUIREMENT_LINE = re.compile(r"^\s*R?(\d+)[.)]\s*(.+)$", re.IGNORECASE)
+
+
+def _asked(view: RequestView) -> list[tuple[str, str]]:
+    """(id, text) of every requirement after ``REQUIREMENTS:``; ids read ``R<n>``."""
+    lines = view.section("REQUIREMENTS:").splitlines()
+    found = [_REQUIREMENT_LINE.match(line) for line in lines]
+    return [(f"R{m[1]}", m[2].strip()) for m in found if m]
+
+
 def _requirement(text: str, code: str) -> dict[str, Any]:
     words = _salient(text)
     found = [w for w in words if _present(w, code)]
@@ -115,8 +126,8 @@ def judge_report(view: RequestView) -> dict[str, Any]:
     code = "\n".join(blocks.values()).lower()
     bugs = _bugs(blocks)
     requirements = [
-        _whole_spec(r, bugs) if "PROJECT SPEC" in r else _requirement(r, code)
-        for r in view.numbered("REQUIREMENTS:")
+        {"id": rid} | (_whole_spec(r, bugs) if "PROJECT SPEC" in r else _requirement(r, code))
+        for rid, r in _asked(view)
     ]
     return {
         "requirements": requirements,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from brain._types import Role
 from brain.sim._request import WORKER_TOOLS, RequestView
 from brain.sim._roles.filler import minimal
 
@@ -58,11 +59,14 @@ def consult_action(view: RequestView) -> Action | None:
     return Action(extras[0].name, extra=args)
 
 
-def integrate_action(view: RequestView, entry: str) -> Action:
-    """The integrate-verify sink (no owned files): run the entry point once, then done."""
-    ran = any(c.name == "run_command" for m in view.request.messages for c in m.tool_calls)
-    if entry and "run_command" in view.tool_names and not ran:
-        return Action("run_command", command=f"{entry} --help")
+def integrate_action(view: RequestView, commands: list[str]) -> Action:
+    """The integrate-verify sink (no owned files): run the entry point until a run succeeds
+    (``--help``, then the spec's example), then done."""
+    runs = [c for m in view.request.messages for c in m.tool_calls if c.name == "run_command"]
+    results = [m.content for m in view.request.messages if m.role is Role.TOOL]
+    succeeded = bool(runs) and bool(results) and "exit code 0" in results[-1]
+    if "run_command" in view.tool_names and not succeeded and len(runs) < len(commands):
+        return Action("run_command", command=commands[len(runs)])
     return Action("done", summary="Ran the entry point; nothing to fix.")
 
 

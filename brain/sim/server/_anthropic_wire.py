@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from brain._recovery import new_call_id, parse_json_lenient
 from brain._types import ChatRequest, ChatResponse, FinishReason, Message, Role, ToolCall, ToolSpec
 from brain.sim.server._openai_wire import pieces
+from brain.toolcalls import new_call_id, parse_json_lenient
 
 _STOP = {
     FinishReason.STOP: "end_turn",

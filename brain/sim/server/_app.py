@@ -10,9 +10,9 @@ included. Routes::
 
 A :class:`~brain.sim.SimReply` is delivered as it says: ``latency_s`` is spent
 (spread over the chunks of a stream), an ``HTTP_ERROR`` fault answers with its
-status and message, ``DROP`` closes the connection after ``after_chunks`` chunks,
-``STALL`` sends ``after_chunks`` chunks and then holds the connection silent
-until the client gives up or the server stops.
+status and message (a 429 with ``Retry-After``), ``DROP`` closes the connection after
+``after_chunks`` chunks, ``STALL`` sends ``after_chunks`` chunks and then holds the
+connection silent until the client gives up or the server stops.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import json
 import logging
 import socket
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from brain._errors import ConfigError
+from brain._identity import SIMULATOR_HEADER
 from brain._types import ChatRequest, ChatResponse, Usage
 from brain.sim._reply import FaultKind, SimPolicy, SimReply
 from brain.sim.server import _anthropic_wire, _openai_wire
@@ -41,6 +43,8 @@ log = logging.getLogger(__name__)
 #: How long start() waits for uvicorn to accept connections before giving up.
 _START_TIMEOUT_S = 10.0
 _DROP_NOTICE = "ASGI callable returned without completing response."
+#: Seconds a 429 fault asks the client to wait (its ``Retry-After`` header).
+RETRY_AFTER_S = 1
 
 
 class _QuietDrops(logging.Filter):
@@ -146,6 +150,9 @@ class SimServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._started = threading.Event()
+        #: ``response_format.type`` of the latest requests ("" when none was sent), so tests
+        #: can see which structured-output rung a client used; bounded for long-lived servers.
+        self.formats_seen: deque[str] = deque(maxlen=256)
 
     @property
     def base_url(self) -> str:
@@ -185,8 +192,8 @@ class SimServer:
         return self
 
     def stop(self) -> None:
-        """Release stalled streams, stop uvicorn and join its thread."""
-        if self._loop is not None and self._stopping is not None:
+        """Release stalled streams, stop uvicorn and join its thread (a second call is a no-op)."""
+        if self._loop is not None and self._stopping is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._stopping.set)
         if self._uvicorn is not None:
             self._uvicorn.should_exit = True
@@ -218,15 +225,16 @@ class SimServer:
 
     # -- the app --------------------------------------------------------------------------
 
-    def app(self) -> Starlette:
-        """The starlette app (usable under any ASGI server)."""
-        return Starlette(
+    def app(self) -> Any:
+        """The ASGI app (usable under any ASGI server); every answer says it is the simulator."""
+        routes = Starlette(
             routes=[
                 Route("/v1/models", self._models, methods=["GET"]),
                 Route("/v1/chat/completions", self._openai, methods=["POST"]),
                 Route("/v1/messages", self._anthropic, methods=["POST"]),
             ]
         )
+        return _Identified(routes)
 
     async def _models(self, _request: Request) -> Response:
         return JSONResponse(_openai_wire.models_body(self.models))
@@ -240,6 +248,7 @@ class SimServer:
     async def _answer(self, http: Request, protocol: _Protocol) -> Response:
         try:
             body = json.loads(await http.body())
+            self.formats_seen.append(_format_type(body))
             request, model = protocol.parse(body)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             return JSONResponse(protocol.error(f"malformed request: {exc}", 400), status_code=400)
@@ -263,8 +272,12 @@ class SimServer:
         fault = reply.fault
         if fault is not None and fault.kind is FaultKind.HTTP_ERROR:
             await self.pause(reply.latency_s)
+            # Rate limits come with Retry-After on real servers; clients must cope with it.
+            headers = {"Retry-After": str(RETRY_AFTER_S)} if fault.status == 429 else None
             return JSONResponse(
-                protocol.error(fault.message, fault.status), status_code=fault.status
+                protocol.error(fault.message, fault.status),
+                status_code=fault.status,
+                headers=headers,
             )
         response = protocol.shape(request, _with_usage(request, reply.response))
         if request.stream:
@@ -306,6 +319,28 @@ class SimServer:
 
 #: Rough characters per token, for usage when the policy reports none.
 _CHARS_PER_TOKEN = 4
+
+
+def _format_type(body: Any) -> str:
+    """The wire ``response_format.type`` of a request body, "" when absent."""
+    fmt = body.get("response_format") if isinstance(body, dict) else None
+    return str(fmt.get("type", "")) if isinstance(fmt, dict) else ""
+
+
+class _Identified:
+    """ASGI wrapper: add the simulator's header to every response, streamed ones included."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def marked(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), (SIMULATOR_HEADER.encode(), b"1")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.inner(scope, receive, marked if scope["type"] == "http" else send)
 
 
 def _with_usage(request: ChatRequest, response: ChatResponse) -> ChatResponse:

@@ -12,8 +12,9 @@ import json
 import time
 from typing import Any
 
-from brain._recovery import new_call_id, parse_json_lenient
+from brain._identity import SIMULATOR_OWNER
 from brain._types import ChatRequest, ChatResponse, Message, Role, ToolCall, ToolSpec
+from brain.toolcalls import new_call_id, parse_json_lenient
 
 #: Small pieces so that even short answers arrive as several events (and a
 #: stall after N chunks lands mid-answer, as it does on a real server).
@@ -72,7 +73,7 @@ def parse_request(body: dict[str, Any]) -> tuple[ChatRequest, str]:
         for t in body.get("tools") or []
         if t.get("type", "function") == "function"
     ]
-    schema = (body.get("response_format") or {}).get("json_schema") or {}
+    schema = _schema_of(body.get("response_format") or {})
     request = ChatRequest(
         messages=messages,
         tools=tools,
@@ -176,6 +177,13 @@ def error_body(message: str, status: int) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "code": status, "param": None}}
 
 
+def _schema_of(response_format: dict[str, Any]) -> dict[str, Any]:
+    """``{"schema", "name"}`` from either structured rung: json_schema or json_object+schema."""
+    if response_format.get("type") == "json_object" and response_format.get("schema"):
+        return {"schema": response_format["schema"], "name": None}
+    return response_format.get("json_schema") or {}
+
+
 def models_body(models: list[str]) -> dict[str, Any]:
     """``GET /v1/models``, readable by both the OpenAI and the Anthropic SDK."""
     data = [
@@ -184,7 +192,7 @@ def models_body(models: list[str]) -> dict[str, Any]:
             "object": "model",
             "type": "model",
             "created": 0,
-            "owned_by": "swarm-gym-sim",
+            "owned_by": SIMULATOR_OWNER,
             "display_name": m,
             "created_at": "2025-01-01T00:00:00Z",
         }

@@ -1,10 +1,11 @@
-"""Verification gates run on the produced tree: smoke, the AST reviewer, the sink's status."""
+"""Verification gates run on the produced tree: smoke, the AST reviewer, the sink's examples."""
 
 from swarm.pipeline.gates._entry import entry_package
 from swarm.pipeline.gates._repair import RepairSink, repair_round, route
 from swarm.pipeline.gates._result import GateFinding, GateResult, GateStatus
 from swarm.pipeline.gates._review import ReviewGate, review_findings
 from swarm.pipeline.gates._runner import GateRunner
+from swarm.pipeline.gates._sink import SinkGate
 from swarm.pipeline.gates._smoke import SmokeGate, has_tests, last_project_frame
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "GateStatus",
     "RepairSink",
     "ReviewGate",
+    "SinkGate",
     "SmokeGate",
     "entry_package",
     "has_tests",

@@ -1,16 +1,18 @@
-"""The post-build gate sequence: smoke, then the AST reviewer, each with one repair round.
+"""The post-build gate sequence: smoke, the AST reviewer, then the sink's examples.
 
 The integrate-verify sink is a DAG task run by the scheduler; before it runs it is
-handed every judge verdict and reviewer finding of the run (``sink_briefing``). After
-the scheduler, each gate runs; a red gate re-dispatches the owners of its findings
-once, then runs again, and its final status is what the report's ``gates`` shows.
+handed every judge verdict and reviewer finding of the run and the spec's examples
+(``sink_briefing``). After the scheduler, each gate runs; a red gate re-dispatches the
+owners of its findings once, then runs again, and its final status is what the report's
+``gates`` shows. The sink gate is the examples run and compared in code (``_sink.py``),
+not the sink task's own status, which is kept beside it as ``task_status``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swarm.events import EventLog
 from swarm.knobs import Knobs, register_knob
@@ -18,9 +20,13 @@ from swarm.pipeline.gates._entry import entry_package
 from swarm.pipeline.gates._repair import repair_round, route
 from swarm.pipeline.gates._result import GateResult, GateStatus
 from swarm.pipeline.gates._review import ReviewGate
+from swarm.pipeline.gates._sink import SinkGate
 from swarm.pipeline.gates._smoke import SmokeGate
 from swarm.protocols import Device, Dispatcher
 from swarm.report import RunStatus, TaskStatus
+
+if TYPE_CHECKING:
+    from swarm.pipeline.examples import Example
 
 register_knob(
     "gates.smoke",
@@ -51,6 +57,21 @@ register_knob(
     tunable=True,
 )
 register_knob(
+    "gates.examples",
+    bool,
+    True,
+    "The sink gate runs the spec's examples and compares them in code (off: the sink "
+    "task's own status, a model's claim).",
+    tunable=True,
+)
+register_knob(
+    "gates.example_timeout_s",
+    float,
+    20.0,
+    "Timeout of one spec example run by the sink gate (seconds).",
+    bounds=(1.0, 600.0),
+)
+register_knob(
     "gates.timeout_s", float, 120.0, "Timeout of one gate oracle (seconds).", bounds=(1.0, 3600.0)
 )
 register_knob(
@@ -66,13 +87,21 @@ SINK_ID = "integrate-verify"
 class GateRunner:
     """Owns the gates of one run: the pre-build snapshot, the sink briefing, the sequence."""
 
-    def __init__(self, workdir: Path, spec: str, knobs: Knobs, events: EventLog) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        spec: str,
+        knobs: Knobs,
+        events: EventLog,
+        examples: Sequence[Example] = (),
+    ) -> None:
         self.workdir = workdir
         self.spec = spec
         self.knobs = knobs
         self.events = events
         self.package = entry_package(spec, workdir)
         self.review = ReviewGate(workdir, self.package)
+        self.sink = SinkGate(workdir, examples, timeout_s=knobs.get("gates.example_timeout_s"))
         self.judge_notes: list[str] = []
         events.subscribe(self._on_event)
 
@@ -98,6 +127,8 @@ class GateRunner:
             else []
         )
         lines += self.judge_notes
+        if self.knobs.get("gates.examples") and self.sink.briefing():
+            lines.append(self.sink.briefing())
         return "\n".join(lines)
 
     async def run(
@@ -116,8 +147,28 @@ class GateRunner:
         if results.get("review") and results["review"].repaired and "smoke" in results:
             results["smoke"] = await self._recheck(self._gates()[0], results["smoke"])
         gates: dict[str, Any] = {name: r.as_dict() for name, r in results.items()}
-        gates["sink"] = self._sink_status(outcome)
+        gates["sink"] = await self._sink_gate(repair, outcome, dispatcher, context, devices)
         return gates
+
+    async def _sink_gate(
+        self,
+        repair: bool,
+        outcome: Any,
+        dispatcher: Dispatcher,
+        context: Any,
+        devices: Sequence[Device],
+    ) -> dict[str, Any]:
+        """The examples' verdict (repaired once on a mismatch), beside the sink task's status."""
+        task = self._sink_status(outcome)
+        if not self.knobs.get("gates.examples"):
+            return task
+        result = await self._run_gate(self.sink, repair, outcome, dispatcher, context, devices)
+        return {
+            **result.as_dict(),
+            "task_status": task.get("task_status"),
+            "error": task.get("error"),
+            "examples": [r.as_dict() for r in self.sink.results],
+        }
 
     def _gates(self) -> list[Any]:
         gates: list[Any] = []

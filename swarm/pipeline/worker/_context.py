@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from swarm._paths import owned_path
 from swarm.protocols import Subtask
 
 
@@ -39,8 +40,9 @@ class WorkerContext:
         used = 0
         for dep_id in self._ancestors(task):
             for rel in self.tasks[dep_id].owned_files:
-                path = self.workdir / rel
-                if rel in found or not path.is_file():
+                # owned_path resolves links: one pointing out of the workdir is not followed
+                path = owned_path(self.workdir, rel)
+                if rel in found or path is None or not path.is_file():
                     continue
                 text = path.read_text(encoding="utf-8", errors="replace")
                 if used + len(text) > budget_chars:
@@ -53,8 +55,8 @@ class WorkerContext:
         """Owned files that already exist before this task runs (a later stage, a seed)."""
         found = {}
         for rel in task.owned_files:
-            path = self.workdir / rel
-            if path.is_file():
+            path = owned_path(self.workdir, rel)
+            if path is not None and path.is_file():
                 found[rel] = path.read_text(encoding="utf-8", errors="replace")
         return found
 

@@ -1,9 +1,20 @@
 """The tool-calling agent loop: the swarm's :class:`~swarm.protocols.Dispatcher`.
 
-One attempt of one subtask on one device: build the prompt, let the model call
-tools until ``done`` (or the turn cap), then apply the done gates. Brain errors
-map onto the scheduler's retry classes; a failed gate is a content error whose
-message becomes the next attempt's supervisor note.
+One attempt of one subtask on one device: build the prompt (sized to the device's
+context window), let the model call tools until ``done`` (or the turn cap), then apply
+the done gates. Brain errors map onto the scheduler's retry classes; a failed gate is a
+content error whose message becomes the next attempt's supervisor note.
+
+What small models really send is handled here, not trusted:
+
+- a call whose arguments did not parse or validate (``ToolCall.error``, including a value
+  that only existed because broken JSON was repaired) is never run: the error goes back
+  as the tool result, and a ``worker_note`` (``refused``) records it;
+- an answer cut at the output token limit (``finish_reason: length``) with tool calls is
+  never run: each call gets a "cut off, write smaller pieces" result (``truncated``);
+- a context-overflow refusal is retried with a smaller prompt (``context_overflow``);
+- the integrate-verify sink is done only when its last ``run_command`` succeeded and no
+  call failed or wrote a file after it (a fix must be re-run).
 """
 
 from __future__ import annotations
@@ -16,25 +27,38 @@ from pathlib import Path
 from brain import (
     BrainError,
     ChatRequest,
+    ChatResponse,
+    ContextOverflowError,
     FatalError,
+    FinishReason,
     Message,
     Role,
+    ToolCall,
     ToolSpec,
     TransientError,
     Transport,
     Usage,
 )
-from swarm.pipeline.worker._compact import compact_messages
+from swarm.pipeline.worker._compact import (
+    compact_messages,
+    conversation_chars,
+    fit_user_message,
+)
 from swarm.pipeline.worker._context import WorkerContext
 from swarm.pipeline.worker._prompts import (
     NARRATION_NUDGE,
+    OVERFLOW_NOTE,
     SINK_NUDGE,
+    SINK_UNVERIFIED_NOTE,
+    TRUNCATED_NOTE,
+    TRUNCATED_RESULT,
     WORKER_SYSTEM,
     WorkerBrief,
     worker_user_message,
 )
 from swarm.pipeline.worker._settings import WorkerSettings
 from swarm.pipeline.worker._tools import TOOL_SPECS, McpCaller, Toolbox, ToolOutcome, ToolPolicy
+from swarm.pipeline.worker._window import ContextWindows
 from swarm.protocols import Assignment, DispatchResult, ErrorClass, EventSink, Subtask
 
 WRITE_FIRST_NOTE = "your very first action must be to write each of these files: {files}"
@@ -44,6 +68,10 @@ SINK_NARRATED_NOTE = (
     "you answered in prose instead of calling tools; act only through tool "
     "calls: run_command to check, write_file to fix, then done"
 )
+#: Share of the conversation budget the task's user message may take; the rest is for turns.
+FIRST_MESSAGE_SHARE = 0.6
+#: A string argument longer than this is cut from a truncated call kept in the history.
+_KEPT_ARG_CHARS = 200
 
 
 def error_class_of(exc: BrainError) -> ErrorClass:
@@ -72,10 +100,17 @@ class _Attempt:
     toolbox: Toolbox
     messages: list[Message]
     tools: list[ToolSpec]
+    brief: WorkerBrief
+    budget: int
     usage: Usage = field(default_factory=Usage)
     tool_calls: int = 0
     written: list[str] = field(default_factory=list)
     nudges: int = 0
+    truncations: int = 0
+    overflows: int = 0
+    shrink_level: int = 0
+    sink_verified: bool = False
+    """The sink's last command succeeded and no call failed or wrote a file after it."""
 
     @property
     def task(self) -> Subtask:
@@ -93,17 +128,23 @@ class Worker:
         *,
         mcp_tools: Mapping[str, McpCaller] | None = None,
         mcp_specs: list[ToolSpec] | None = None,
+        context_tokens: Mapping[str, int | None] | None = None,
     ) -> None:
+        """``context_tokens``: device name → context window (the node field ``?ctx=``);
+        a device not named is probed (``worker.probe_context``)."""
         self.transports = transports
         self.context = context
         self.settings = settings or WorkerSettings()
         self.mcp_tools = dict(mcp_tools or {})
         self.mcp_specs = list(mcp_specs or [])
+        self.windows = ContextWindows(self.settings, context_tokens or {})
 
     async def dispatch(self, assignment: Assignment, events: EventSink) -> DispatchResult:
         """Run one attempt; never raises except on cancellation."""
-        attempt = self._start(assignment, events)
+        tokens = await self.windows.tokens(assignment.device)
+        attempt = self._start(assignment, events, self.windows.budget(assignment.device, tokens))
         try:
+            self._fit(attempt, self.settings.keep_recent_turns, tokens=tokens)
             await self._converse(attempt)
             self._check_done(attempt)
         except AttemptStopped as stop:
@@ -114,7 +155,7 @@ class Worker:
 
     # -- setup -------------------------------------------------------------------------------
 
-    def _start(self, assignment: Assignment, events: EventSink) -> _Attempt:
+    def _start(self, assignment: Assignment, events: EventSink, budget: int) -> _Attempt:
         task = assignment.task
         if self.settings.write_first:
             for rel in task.owned_files:
@@ -127,11 +168,13 @@ class Worker:
             command_timeout_s=self.settings.command_timeout_s,
             mcp_tools=self.mcp_tools,
         )
+        brief = self._brief(assignment)
         messages = [
             Message(role=Role.SYSTEM, content=WORKER_SYSTEM),
-            Message(role=Role.USER, content=worker_user_message(self._brief(assignment))),
+            Message(role=Role.USER, content=worker_user_message(brief)),
         ]
-        return _Attempt(assignment, events, toolbox, messages, TOOL_SPECS + self.mcp_specs)
+        tools = TOOL_SPECS + self.mcp_specs
+        return _Attempt(assignment, events, toolbox, messages, tools, brief, budget)
 
     def _brief(self, assignment: Assignment) -> WorkerBrief:
         task, ctx, s = assignment.task, self.context, self.settings
@@ -158,18 +201,12 @@ class Worker:
     async def _converse(self, attempt: _Attempt) -> None:
         transport = self.transports[attempt.assignment.device.name]
         for _ in range(self.settings.turn_cap):
-            compact_messages(
-                attempt.messages, self.settings.context_chars, self.settings.keep_recent_turns
-            )
-            response = await transport.chat(
-                ChatRequest(
-                    messages=attempt.messages,
-                    tools=attempt.tools,
-                    stream=self.settings.stream,
-                    temperature=self.settings.temperature,
-                )
-            )
+            compact_messages(attempt.messages, attempt.budget, self._keep_turns(attempt))
+            response = await self._ask(transport, attempt)
             attempt.usage = attempt.usage + response.usage
+            if response.tool_calls and response.finish_reason is FinishReason.LENGTH:
+                self._truncated(attempt, response)
+                continue
             if not response.tool_calls:
                 if self._finished(attempt):
                     return  # did the work, then said so in prose: as good as done
@@ -191,12 +228,79 @@ class Worker:
                 "first and call done as soon as they work",
             )
 
+    async def _ask(self, transport: Transport, attempt: _Attempt) -> ChatResponse:
+        """One model call; a context-overflow refusal is retried with a smaller prompt."""
+        while True:
+            request = ChatRequest(
+                messages=attempt.messages,
+                tools=attempt.tools,
+                stream=self.settings.stream,
+                temperature=self.settings.temperature,
+            )
+            try:
+                return await transport.chat(request)
+            except ContextOverflowError as exc:
+                self._shrink_after_overflow(attempt, exc)
+
+    # -- fitting the context window ----------------------------------------------------------
+
+    def _keep_turns(self, attempt: _Attempt) -> int:
+        """Recent turns kept verbatim: fewer after each overflow."""
+        return max(0, self.settings.keep_recent_turns - attempt.overflows)
+
+    def _fit(self, attempt: _Attempt, keep_turns: int, tokens: int | None = None) -> None:
+        """Cut the task message, then old turns, until the conversation fits the budget."""
+        room = int(attempt.budget * FIRST_MESSAGE_SHARE) - len(attempt.messages[0].content)
+        text, level = fit_user_message(attempt.brief, room, attempt.shrink_level)
+        if level != attempt.shrink_level:
+            attempt.shrink_level = level
+            attempt.messages[1] = Message(role=Role.USER, content=text)
+            self._flag(attempt, "prompt_sized", level=level, budget=attempt.budget, ctx=tokens)
+        compact_messages(attempt.messages, attempt.budget, keep_turns)
+
+    def _shrink_after_overflow(self, attempt: _Attempt, exc: ContextOverflowError) -> None:
+        size = conversation_chars(attempt.messages)
+        attempt.overflows += 1
+        self._flag(attempt, "context_overflow", chars=size, budget=attempt.budget, error=str(exc))
+        stop = AttemptStopped(
+            ErrorClass.CONTENT, OVERFLOW_NOTE.format(chars=size, n=attempt.overflows)
+        )
+        if attempt.overflows > self.settings.overflow_retries:
+            raise stop
+        attempt.budget = self.windows.learn(attempt.assignment.device, min(size, attempt.budget))
+        self._fit(attempt, self._keep_turns(attempt))
+        if conversation_chars(attempt.messages) >= size:
+            raise stop  # nothing left to cut: the same prompt would be refused again
+
+    # -- what the model asked for ------------------------------------------------------------
+
+    def _truncated(self, attempt: _Attempt, response: ChatResponse) -> None:
+        """Calls cut by the output limit: answered with an error, never run."""
+        attempt.truncations += 1
+        names = [c.name for c in response.tool_calls]
+        self._flag(attempt, "truncated", tools=names, count=attempt.truncations)
+        if attempt.truncations > self.settings.truncation_retries:
+            raise AttemptStopped(ErrorClass.CONTENT, TRUNCATED_NOTE.format(n=attempt.truncations))
+        calls = [_cut_call(c) for c in response.tool_calls]
+        attempt.messages.append(
+            Message(role=Role.ASSISTANT, content=response.text, tool_calls=calls)
+        )
+        for call in calls:
+            attempt.messages.append(
+                Message(
+                    role=Role.TOOL, content=TRUNCATED_RESULT, tool_call_id=call.id, name=call.name
+                )
+            )
+
     async def _run_calls(self, attempt: _Attempt) -> bool:
         """Execute one turn's calls in order; True when the model called done."""
         finished = False
         for call in list(attempt.messages[-1].tool_calls):
+            if call.error:
+                self._flag(attempt, "refused", tool=call.name, reason=call.error[:300])
             outcome = await attempt.toolbox.call(call)
             attempt.tool_calls += 1
+            self._track_sink(attempt, call, outcome)
             self._record(attempt, call.name, call.arguments.get("path"), outcome)
             attempt.messages.append(
                 Message(
@@ -209,10 +313,30 @@ class Worker:
             finished = finished or outcome.done_summary is not None
         return finished
 
+    def _track_sink(self, attempt: _Attempt, call: ToolCall, outcome: ToolOutcome) -> None:
+        """Verified = the last command succeeded and nothing failed or changed after it."""
+        if call.name == "run_command":
+            attempt.sink_verified = outcome.ok
+        elif not outcome.ok or outcome.written:
+            attempt.sink_verified = False
+
+    def _flag(self, attempt: _Attempt, note: str, **fields: object) -> None:
+        """A ``worker_note`` event: what the loop refused, cut or resized, for the log."""
+        attempt.events.emit(
+            "worker_note",
+            task_id=attempt.task.id,
+            device=attempt.assignment.device.name,
+            note=note,
+            attempt=attempt.assignment.attempt,
+            **fields,
+        )
+
     def _record(self, attempt: _Attempt, tool: str, path: object, outcome: ToolOutcome) -> None:
         device = attempt.assignment.device.name
         task_id = attempt.task.id
-        fields = {"path": path} if isinstance(path, str) else {}
+        fields: dict[str, object] = {"path": path} if isinstance(path, str) else {}
+        if not outcome.ok:
+            fields["error"] = outcome.text[:300]
         attempt.events.emit(
             "tool_call",
             task_id=task_id,
@@ -266,7 +390,7 @@ class Worker:
     def _finished(self, attempt: _Attempt) -> bool:
         """Work done without a ``done`` call: owned files complete, or a sink that acted."""
         if not attempt.task.owned_files:
-            return attempt.tool_calls > 0  # the gates after the sink judge what it did
+            return attempt.sink_verified  # it ran the app, and nothing failed after that
         return self._files_complete(attempt)
 
     def _files_complete(self, attempt: _Attempt) -> bool:
@@ -282,6 +406,8 @@ class Worker:
     def _check_done(self, attempt: _Attempt) -> None:
         task = attempt.task
         if not task.owned_files:
+            if self.settings.fake_done_gate and not attempt.sink_verified:
+                raise AttemptStopped(ErrorClass.CONTENT, SINK_UNVERIFIED_NOTE)
             return
         wrote_own = any(f in attempt.written for f in task.owned_files)
         if self.settings.fake_done_gate and (not wrote_own or self._missing(task)):
@@ -312,6 +438,17 @@ class Worker:
             prompt_tokens=attempt.usage.prompt_tokens,
             completion_tokens=attempt.usage.completion_tokens,
         )
+
+
+def _cut_call(call: ToolCall) -> ToolCall:
+    """A truncated call as kept in the history: long (incomplete) values cut to a note."""
+    arguments = {
+        key: f"[cut off after {len(value)} characters; not executed]"
+        if isinstance(value, str) and len(value) > _KEPT_ARG_CHARS
+        else value
+        for key, value in call.arguments.items()
+    }
+    return call.model_copy(update={"arguments": arguments})
 
 
 def syntax_error_of(path: Path, rel: str) -> str | None:

@@ -142,3 +142,26 @@ SINK_NUDGE = (
     "You answered in prose without calling a tool. Use run_command to run the entry point and "
     "the spec's example commands, fix what fails with write_file, then call done."
 )
+
+TRUNCATED_RESULT = (
+    "error: NOT executed. Your answer was cut off at the output token limit, so this call's "
+    "arguments are incomplete. Write smaller pieces: a shorter file (fewer comments and "
+    "docstrings, helpers instead of repetition), one write_file call per answer."
+)
+
+TRUNCATED_NOTE = (
+    "your answers were cut off at the output token limit {n} times, so their tool calls "
+    "never ran; write smaller pieces: short files, one write_file call per answer"
+)
+
+SINK_UNVERIFIED_NOTE = (
+    "you called done, but no run_command of yours succeeded after your last failed call "
+    "or file change; "
+    "run the entry point and the spec's example commands with run_command, fix what fails "
+    "with write_file, re-run until they succeed, then call done"
+)
+
+OVERFLOW_NOTE = (
+    "the prompt did not fit the node's context window ({chars} characters, refused "
+    "{n} times even after cutting it); write short files and read only what you need"
+)

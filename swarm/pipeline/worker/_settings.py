@@ -63,7 +63,8 @@ register_knob(
     "worker.fake_done_gate",
     bool,
     True,
-    "`done` with an owned file unwritten becomes a content retry.",
+    "`done` with an owned file unwritten (for the sink: with no successful run_command "
+    "after its last failed call or write) becomes a content retry.",
     tunable=True,
 )
 register_knob(
@@ -102,6 +103,43 @@ register_knob(
     bounds=(0.0, 2.0),
     tunable=True,
 )
+register_knob(
+    "worker.truncation_retries",
+    int,
+    2,
+    "Answers cut at the output token limit (their tool calls never run) tolerated per "
+    "attempt; each one tells the model to write smaller pieces.",
+    bounds=(0, 20),
+)
+register_knob(
+    "worker.overflow_retries",
+    int,
+    3,
+    "Context-overflow refusals per attempt answered by a smaller prompt before it stops.",
+    bounds=(0, 20),
+)
+register_knob(
+    "worker.probe_context",
+    bool,
+    True,
+    "Ask each node's server for its context window (llama.cpp, LM Studio, Ollama) when the "
+    "node URL gives no ?ctx=, so prompts are sized before the first call.",
+)
+register_knob(
+    "worker.chars_per_token",
+    float,
+    3.0,
+    "Characters per token assumed when sizing a prompt to a node's context window "
+    "(code runs ~3-4; lower is safer).",
+    bounds=(1.0, 8.0),
+)
+register_knob(
+    "worker.reply_share",
+    float,
+    0.35,
+    "Share of a node's context window kept free for the model's answer.",
+    bounds=(0.05, 0.9),
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +159,11 @@ class WorkerSettings:
     command_timeout_s: float = 60.0
     stream: bool = True
     temperature: float = 0.2
+    truncation_retries: int = 2
+    overflow_retries: int = 3
+    probe_context: bool = True
+    chars_per_token: float = 3.0
+    reply_share: float = 0.35
 
     @classmethod
     def from_knobs(cls, knobs: Any) -> WorkerSettings:

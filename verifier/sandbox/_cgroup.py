@@ -1,4 +1,4 @@
-"""A kernel limit on the number of processes a sandboxed command may hold.
+"""One pids cgroup per command: a kernel cap on its processes, and a handle to kill them all.
 
 ``RLIMIT_NPROC`` counts processes per real uid and root is exempt from it, so when the
 harness runs as root (CI containers do) the only kernel-enforced process cap without a
@@ -6,6 +6,10 @@ supervisor is the ``pids`` cgroup controller. This module creates one short-live
 cgroup per command when the hierarchy is writable (cgroup v1 ``/sys/fs/cgroup/pids`` or a
 cgroup v2 directory that delegates ``pids``); otherwise the caller falls back to
 ``RLIMIT_NPROC`` (effective for ordinary users) and the pid namespace plus the timeout.
+
+A confined command cannot leave its cgroup: it sees no ``/sys`` and holds no capabilities.
+Whatever still sits in the cgroup when the command ends is killed (``kill_all``), so a
+``setsid`` daemon does not outlive the command that started it.
 """
 
 from __future__ import annotations

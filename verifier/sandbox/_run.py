@@ -1,24 +1,4 @@
-"""The one place untrusted code runs: every check, gate and worker command goes through it.
-
-``run`` / ``run_async`` execute a command with the workdir as its current directory and:
-
-- a hard wall-clock timeout that kills the whole process tree (process group, pid
-  namespace under bubblewrap, pids cgroup when one is available);
-- rlimits on CPU seconds, address space, file size and open files, and a process cap
-  (a pids cgroup when the harness is root and one is writable, else ``RLIMIT_NPROC``,
-  which the kernel enforces only for non-root users);
-- no network: bubblewrap (``--unshare-net``; the file system read-only, with an empty
-  /tmp and an empty home directory so dotfiles and keys stay unseen) when it works here,
-  else a new network namespace via ``unshare``, else none (isolation ``"rlimits"``); the
-  level used is reported in :attr:`SandboxResult.isolation`;
-- a scrubbed environment: no parent variable whose name contains KEY, TOKEN, SECRET,
-  PASSWORD or CREDENTIAL, a fresh temporary HOME and TMPDIR, the harness interpreter's
-  directory first on PATH (so ``python`` is ``sys.executable`` and its venv);
-- stdin from /dev/null unless given; stdout/stderr capped with a truncation marker.
-
-``cmd`` as a string runs under ``sh -c``. Set ``SWARM_GYM_SANDBOX=netns|rlimits`` to force
-a weaker isolation level (tests use it to exercise the fallbacks).
-"""
+"""Running one command confined: plan it, start it, cap its output, kill its whole tree."""
 
 from __future__ import annotations
 
@@ -33,26 +13,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from verifier._pids import PidsCgroup
 from verifier._sync import run_sync
+from verifier.sandbox._bwrap import bwrap_argv
+from verifier.sandbox._cgroup import PidsCgroup
+from verifier.sandbox._levels import CONFINED_LEVELS, isolation_level
+from verifier.sandbox._mountns import mountns_argv
+from verifier.sandbox._view import View
 
-__all__ = [
-    "ISOLATION_LEVELS",
-    "Limits",
-    "SandboxResult",
-    "isolation_level",
-    "run",
-    "run_async",
-    "scrubbed_env",
-]
-
-ISOLATION_LEVELS = ("bwrap", "netns", "rlimits")
 _SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL", re.IGNORECASE)
 _READ_CHUNK = 65536
 # After the main process is gone, how long to wait for stray pipe holders to close.
@@ -79,7 +52,11 @@ class SandboxResult(BaseModel):
     stdout: str = ""
     stderr: str = ""
     timed_out: bool = False
-    isolation: str = Field(description="bwrap | netns | rlimits")
+    isolation: str = Field(description="bwrap | mountns | rlimits (see ISOLATION_LEVELS).")
+    confined: bool = Field(
+        default=False,
+        description="The command saw only its view: no catalog, checkout, home or host /tmp.",
+    )
     elapsed_ms: float = 0.0
     truncated: bool = False
     process_limit: str = Field(default="", description="cgroup | rlimit | none")
@@ -90,84 +67,16 @@ class SandboxResult(BaseModel):
         return self.exit_code == 0 and not self.timed_out
 
 
-# ---------------------------------------------------------------- isolation probing
-
-
-def _probe(argv: list[str]) -> bool:
-    try:
-        done = subprocess.run(argv, capture_output=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
-
-
-def _bwrap_base() -> list[str]:
-    return ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-
-
-def _unshare_argv() -> list[str]:
-    return ["unshare", "-n"] if os.geteuid() == 0 else ["unshare", "-rn"]
-
-
-@cache
-def _detected_isolation() -> str:
-    if shutil.which("bwrap") and _probe(
-        [*_bwrap_base(), "--unshare-net", "--unshare-pid", "--die-with-parent", "true"]
-    ):
-        return "bwrap"
-    if shutil.which("unshare") and _probe([*_unshare_argv(), "true"]):
-        return "netns"
-    return "rlimits"
-
-
-def isolation_level() -> str:
-    """The strongest isolation that works on this machine (or the forced, weaker one)."""
-    detected = _detected_isolation()
-    forced = os.environ.get("SWARM_GYM_SANDBOX", "").strip()
-    if forced in ISOLATION_LEVELS and ISOLATION_LEVELS.index(forced) > ISOLATION_LEVELS.index(
-        detected
-    ):
-        return forced
-    return detected
-
-
 # ---------------------------------------------------------------- building the command
 
 
-def _interpreter_paths() -> list[Path]:
-    """Directories the harness interpreter needs; re-bound when they live in a hidden dir."""
-    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent}
-    return sorted(p for p in paths if p.exists())
-
-
-def _private_dirs() -> list[Path]:
-    """Directories replaced by an empty tmpfs: /tmp, and the user's home (dotfiles, keys)."""
-    dirs = [Path("/tmp")]
-    for home in (Path.home(), Path("/root")):
-        if home.is_dir() and home != Path("/") and home.resolve() not in dirs:
-            dirs.append(home.resolve())
-    return dirs
-
-
-def _bwrap_argv(workdir: Path, home: Path) -> list[str]:
-    private = _private_dirs()
-    argv = _bwrap_base()
-    for path in private:
-        argv += ["--tmpfs", str(path)]
-    for path in _interpreter_paths():  # the harness's python may live under a hidden dir
-        if any(path.resolve().is_relative_to(p) for p in private):
-            argv += ["--ro-bind", str(path), str(path)]
-    argv += ["--bind", str(home), str(home), "--bind", str(workdir), str(workdir)]
-    argv += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
-    return argv + ["--die-with-parent", "--new-session", "--chdir", str(workdir), "--"]
-
-
-def _wrap(cmd: str | list[str], isolation: str, workdir: Path, home: Path) -> list[str]:
+def _wrap(cmd: str | list[str], plan: _Plan, view: View) -> list[str]:
     argv = ["sh", "-c", cmd] if isinstance(cmd, str) else list(cmd)
-    if isolation == "bwrap":
-        return _bwrap_argv(workdir, home) + argv
-    if isolation == "netns":
-        return [*_unshare_argv(), "--"] + argv
+    if plan.isolation == "bwrap":
+        return bwrap_argv(view) + argv
+    if plan.isolation == "mountns":
+        plan.root = Path(tempfile.mkdtemp(prefix="sandbox-root-"))
+        return mountns_argv(view, plan.root) + argv
     return argv
 
 
@@ -198,11 +107,12 @@ def _user_process_count() -> int:
 class _Plan:
     """Everything decided before the process starts."""
 
-    argv: list[str]
     env: dict[str, str]
     home: Path
     isolation: str
     limits: Limits
+    argv: list[str] = field(default_factory=list)
+    root: Path | None = None  # the mountns backend's empty mount point for the new root
     cgroup: PidsCgroup | None = None
     nproc: int | None = None
 
@@ -228,19 +138,28 @@ class _Plan:
             resource.setrlimit(resource.RLIMIT_NPROC, (self.nproc,) * 2)
 
 
-def _plan(
-    cmd: str | list[str], workdir: Path, env: dict[str, str] | None, limits: Limits, network: bool
-) -> _Plan:
+@dataclass(frozen=True)
+class _Request:
+    """What the caller asked for, beyond the command and its workdir."""
+
+    env: dict[str, str] | None
+    limits: Limits
+    network: bool
+    readonly: Sequence[Path] = ()
+    hide: Sequence[Path] = ()
+
+
+def _plan(cmd: str | list[str], workdir: Path, req: _Request) -> _Plan:
     home = Path(tempfile.mkdtemp(prefix="sandbox-home-"))
     (home / "tmp").mkdir()
-    isolation = "rlimits" if network else isolation_level()
-    plan = _Plan(
-        _wrap(cmd, isolation, workdir, home), scrubbed_env(home, env), home, isolation, limits
-    )
-    plan.cgroup = PidsCgroup.create(limits.processes)
+    isolation = "rlimits" if req.network else isolation_level()
+    plan = _Plan(scrubbed_env(home, req.env), home, isolation, req.limits)
+    view = View(workdir, home, list(req.readonly), list(req.hide))
+    plan.argv = _wrap(cmd, plan, view)
+    plan.cgroup = PidsCgroup.create(req.limits.processes)
     if plan.cgroup is None and os.geteuid() != 0:
         # RLIMIT_NPROC counts every process of this uid, so leave room for the ones running.
-        plan.nproc = _user_process_count() + limits.processes
+        plan.nproc = _user_process_count() + req.limits.processes
     return plan
 
 
@@ -320,6 +239,7 @@ async def _execute(
         stderr=err.text(),
         timed_out=timed_out,
         isolation=plan.isolation,
+        confined=plan.isolation in CONFINED_LEVELS,
         process_limit=plan.process_limit,
         elapsed_ms=(time.monotonic() - start) * 1000,
         truncated=bool(out.dropped or err.dropped),
@@ -360,16 +280,22 @@ async def run_async(
     limits: Limits = Limits(),
     network: bool = False,
     output_cap: int = 30_000,
+    readonly: Sequence[Path] = (),
+    hide: Sequence[Path] = (),
 ) -> SandboxResult:
     """Run ``cmd`` sandboxed in ``workdir`` without blocking the event loop.
 
-    ``network=True`` skips network isolation (rlimits and the scrubbed env still apply).
-    Raises ``FileNotFoundError`` when the workdir does not exist.
+    ``readonly``: paths inside the workdir the command may read but not change (hidden
+    tests). ``hide``: directories to mask should the view otherwise show them (a task's
+    catalog folder). ``network=True`` skips confinement entirely (level ``rlimits``: the
+    rlimits and the scrubbed env still apply). Raises ``FileNotFoundError`` when the
+    workdir does not exist.
     """
     workdir = Path(workdir).resolve()
     if not workdir.is_dir():
         raise FileNotFoundError(f"sandbox workdir {workdir} does not exist")
-    plan = await asyncio.to_thread(_plan, cmd, workdir, env, limits, network)
+    request = _Request(env, limits, network, tuple(readonly), tuple(hide))
+    plan = await asyncio.to_thread(_plan, cmd, workdir, request)
     try:
         return await _execute(plan, workdir, stdin, timeout_s, output_cap)
     finally:
@@ -380,6 +306,8 @@ def _cleanup(plan: _Plan) -> None:
     if plan.cgroup is not None:
         plan.cgroup.remove()
     shutil.rmtree(plan.home, ignore_errors=True)
+    if plan.root is not None:
+        shutil.rmtree(plan.root, ignore_errors=True)
 
 
 def run(
@@ -392,6 +320,8 @@ def run(
     limits: Limits = Limits(),
     network: bool = False,
     output_cap: int = 30_000,
+    readonly: Sequence[Path] = (),
+    hide: Sequence[Path] = (),
 ) -> SandboxResult:
     """Blocking form of :func:`run_async`; safe to call from inside a running event loop."""
     coro = run_async(
@@ -403,5 +333,7 @@ def run(
         limits=limits,
         network=network,
         output_cap=output_cap,
+        readonly=readonly,
+        hide=hide,
     )
     return run_sync(coro)

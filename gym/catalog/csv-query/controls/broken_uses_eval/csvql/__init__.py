@@ -1,0 +1,1 @@
+"""csvql: run small SQL SELECT queries against CSV files."""
