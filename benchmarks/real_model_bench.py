@@ -7,8 +7,9 @@ Per model served by llama.cpp (``gym models serve``), prints:
 - structured answers valid on the first try (no repair round), per rung of the ladder
   (``json_object`` with the schema as a grammar; ``prompt``: instructions alone);
 - completion tokens/s seen through our transport, against llama.cpp's own eval timing;
-- optionally (``--episodes N``) `gym run` episodes with the model as fleet and brain:
-  graded vs recorded as infrastructure.
+- optionally (``--episodes N``) `gym run` episodes with the model as fleet and brain on
+  catalog tasks (``--no-invent``: a tiny brain's inventions fail their self-test): graded vs
+  recorded as infrastructure.
 
     python benchmarks/real_model_bench.py [--models smollm2,gemma3-270m] [--turns 6]
         [--episodes 0]
@@ -111,7 +112,7 @@ def _episodes(url: str, episodes: int) -> tuple[int, int]:
     command = [
         sys.executable, "-c", "from gym.cli import main; main()", "run",
         "--episodes", str(episodes), "--parallel", "1", "--max-turns", "1",
-        "--fleet", url, "--brain", url, "--gym-dir", str(gym_dir),
+        "--fleet", url, "--brain", url, "--gym-dir", str(gym_dir), "--no-invent",
         "--knob", "run.max_tokens=256", "--knob", "worker.turn_cap=4",
         "--knob", "retry.max_attempts=2", "--knob", "planner.clarify_timeout_s=1",
     ]  # fmt: skip

@@ -7,6 +7,8 @@ everywhere (error messages can carry model or app output).
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -35,3 +37,18 @@ def fail(prefix: str, exc: Exception, code: int = 2) -> typer.Exit:
 def opt(help_text: str, *names: str) -> Any:
     """A typer option with help text (and optional explicit flag names)."""
     return typer.Option(*names, help=help_text)
+
+
+def serve_until_stopped(wait: Callable[[], object], stop: Callable[[], object]) -> None:
+    """Block in ``wait`` until Ctrl-C or SIGTERM (a supervisor's stop), then ``stop``."""
+    signal.signal(signal.SIGTERM, _exit_quietly)
+    try:
+        wait()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        stop()
+
+
+def _exit_quietly(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import signal
 from typing import Annotated
 
 import typer
+
+from gym.cli._edge import fail, serve_until_stopped
 
 models_app = typer.Typer(help="Real tiny models served by llama.cpp.", no_args_is_help=True)
 
@@ -32,20 +33,9 @@ def serve(
     try:
         server = LlamaServer(name, port=port, n_ctx=n_ctx, threads=threads).start()
     except ModelsError as exc:
-        typer.echo(f"gym models serve: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise fail("gym models serve", exc) from None
     typer.echo(f"{name} serving at {server.url}  (use --fleet {server.url} or --brain ...)")
-    signal.signal(signal.SIGTERM, _exit_quietly)
-    try:
-        server.wait()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.stop()
-
-
-def _exit_quietly(_signum: int, _frame: object) -> None:
-    raise SystemExit(0)
+    serve_until_stopped(server.wait, server.stop)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,6 @@ pointed at it.
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +15,7 @@ from typing import Annotated
 import typer
 
 from brain import BrainError
+from gym.cli._edge import serve_until_stopped
 
 sim_app = typer.Typer(help="The offline model simulator.", no_args_is_help=True)
 
@@ -60,17 +60,7 @@ def serve(
         err=True,
     )
     sys.stderr.flush()
-    signal.signal(signal.SIGTERM, _exit_quietly)  # a supervisor's stop is a clean shutdown
-    try:
-        server.wait()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.stop()
-
-
-def _exit_quietly(_signum: int, _frame: object) -> None:
-    raise SystemExit(0)
+    serve_until_stopped(server.wait, server.stop)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ there; the harness's event loop keeps serving the other episodes meanwhile.
 from __future__ import annotations
 
 import asyncio
+import errno
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,10 @@ async def grade_turn(
     owned = None if evidence.planned is None else evidence.planned | (existing or set())
     try:
         grade = await asyncio.to_thread(_grade, workdir, task, stage, evidence, judge_url, owned)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise  # a full disk stops the run, resumably: this episode must run again
+        raise InfraError(f"grading failed: {type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # a verifier bug must not be scored as the swarm failing
         raise InfraError(f"grading failed: {type(exc).__name__}: {exc}") from exc
     return TurnGrade(grade, time.monotonic() - started)

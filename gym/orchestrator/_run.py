@@ -96,6 +96,7 @@ async def _main(config: GymConfig, resume: str | None, console: Console) -> str:
             raise DiskFullError(f"disk full ({_reason(exc)})" + _resume_hint(owner)) from None
         finally:
             if owner.lock is not None:
+                free_reserve(owner.lock.folder)  # only a running run needs the room
                 owner.lock.release()
 
 

@@ -1,4 +1,7 @@
-"""`gym run` with a real tiny model as the fleet and as the brain.
+"""`gym run` with a real tiny model as the fleet and as the brain (user turns and judge).
+
+The task comes from the catalog (``--no-invent``) so the swarm is measured: a tiny brain's
+inventions are rejected by their self-test, which ends an episode as infrastructure.
 
 The episode is graded, or recorded as infrastructure with its reason; the run exits 0,
 prints no traceback, and no dimension passes on a tree where nothing was built.
@@ -25,7 +28,7 @@ def test_gym_run_with_a_real_fleet_and_brain_grades_honestly(tmp_path: Path, smo
     command = [
         sys.executable, "-c", "from gym.cli import main; main()", "run",
         "--episodes", "1", "--parallel", "1", "--max-turns", "1",
-        "--archetype", "minimal-spec", "--turn-timeout-s", "360",
+        "--archetype", "minimal-spec", "--turn-timeout-s", "360", "--no-invent",
         "--fleet", smollm2.url, "--brain", smollm2.url,
         "--gym-dir", str(gym_dir), *knob_args(),
     ]  # fmt: skip

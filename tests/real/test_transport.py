@@ -35,7 +35,9 @@ async def test_a_real_server_answers_with_tools_offered(smollm2, stream) -> None
 
     assert models == ["smollm2"] and not is_simulated(transport)
     assert answer.text.strip() or answer.tool_calls, "an answer with nothing in it"
-    assert answer.usage.completion_tokens > 0 and answer.usage.completion_tokens <= MAX_TOKENS
+    assert answer.usage.completion_tokens <= MAX_TOKENS
+    if not stream:  # llama-cpp-python's stream carries no usage: 0 there means unreported
+        assert answer.usage.completion_tokens > 0 and answer.usage.prompt_tokens > 0
     assert answer.finish_reason in set(FinishReason)
     for call in answer.tool_calls:  # whatever the model managed, it arrives as a real call
         assert call.name == "write_file" and isinstance(call.arguments, dict)

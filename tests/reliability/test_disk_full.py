@@ -67,6 +67,7 @@ def test_enospc_mid_run_in_process_records_an_interrupted_resumable_run(
         console=Console(file=open(Path(config.gym_dir).parent / "p.txt", "w")),
     )
     assert_each_episode_once(config.gym_dir, run.id, expected=3)
+    assert not list(Path(config.gym_dir).glob("runs/*/.reserve")), "the reserve outlived the run"
 
 
 @pytest.fixture
@@ -139,3 +140,33 @@ def test_disk_filling_up_mid_run_is_one_line_exit_2_and_resumable(
     )
     assert resumed.returncode == 0, resumed.stderr
     assert_each_episode_once(config.gym_dir, run_id, expected=4)
+
+
+def test_a_full_disk_while_grading_is_not_recorded_as_infrastructure(
+    fake_config, monkeypatch
+) -> None:
+    # Recorded as an infrastructure episode, it would count as complete and never run again.
+    import verifier
+
+    config = fake_config.model_copy(update={"episodes": 2, "parallel": 1})
+    monkeypatch.setenv("FAKE_SWARM_MODE", "ok")
+    real_grade = verifier.grade_workdir
+    calls = []
+
+    def grade_then_fill(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_grade(*args, **kwargs)
+
+    monkeypatch.setattr(verifier, "grade_workdir", grade_then_fill)
+    quiet = Console(file=open(os.devnull, "w"))  # noqa: SIM115
+    with pytest.raises(DiskFullError):
+        run_gym(config, console=quiet)
+    with Ledger.open(config.gym_dir) as ledger:
+        (run,) = ledger.runs()
+        statuses = sorted(e.status.value for e in ledger.episodes(run.id))
+    assert statuses == ["finished", "interrupted"], statuses
+    monkeypatch.setattr(verifier, "grade_workdir", real_grade)
+    run_gym(config, resume=run.id, console=quiet)
+    assert_each_episode_once(config.gym_dir, run.id, expected=2)

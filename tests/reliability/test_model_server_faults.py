@@ -11,6 +11,7 @@ judge) with the reason recorded; never a traceback, and the ledger stays consist
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from reliability_support import integrity_ok
 from rich.console import Console
 
-from brain import ChatRequest, register_scheme, transport_for
+from brain import ChatRequest, ChatResponse, register_scheme, transport_for
 from brain.sim import Fault, FaultKind, SimReply, SimServer, make_policy
 from brain.sim._request import Kind, RequestView
 from gym.config import GymConfig
@@ -77,7 +78,21 @@ class PhaseFaults:
         for hook in hooks:
             hook()
         answer = self.inner.reply(request, model)
+        if hit and self.fault is TRICKLE:
+            return _trickle(answer.response)
         return SimReply(answer.response, self.fault if hit else None, answer.latency_s)
+
+
+#: Not a wire fault: the answer keeps streaming a chunk every TRICKLE_GAP_S for an hour.
+TRICKLE = Fault(FaultKind.STALL, 0, "trickles forever")
+TRICKLE_GAP_S = 0.2
+
+
+def _trickle(response: ChatResponse) -> SimReply:
+    """The real answer behind an hour of filler, streamed a chunk at a time: never stalled."""
+    filler = "thinking... " * 30_000  # ~15,000 chunks of the server's 24 characters
+    long = response.model_copy(update={"text": filler + response.text})
+    return SimReply(long, None, latency_s=TRICKLE_GAP_S * (len(filler) // 24 + 10))
 
 
 def _tight(url: str, **options) -> object:
@@ -287,3 +302,27 @@ def test_refused_at_the_start_is_one_line_before_anything_is_written(tmp_path) -
     (line,) = done.stderr.strip().splitlines()
     assert "does not answer" in line and "refused" in line, line
     assert not (tmp_path / "gymdir").exists()
+
+
+@pytest.mark.slow
+def test_a_worker_answer_that_trickles_forever_is_cut_by_the_turn_timeout(
+    tmp_path, greet_catalog, served
+) -> None:
+    # The idle watchdog resets on every chunk, so only the swarm's own run timeout bounds
+    # it (a real server would also stop at the request's max_tokens; this one does not).
+    # A model that never finishes is the swarm under test failing in its time budget,
+    # not infrastructure: the turn is graded on what exists.
+    server, policy = served("worker", TRICKLE, times=10_000)
+    config = _config(tmp_path, greet_catalog, server).model_copy(update={"turn_timeout_s": 15})
+
+    started = time.monotonic()
+    run_id, console = _run(tmp_path, config)
+
+    assert time.monotonic() - started < 15 + 30, "not bounded by the turn timeout"
+    assert policy.faulted >= 1
+    episode, grades = _episode(config, run_id)
+    assert episode.status == EpisodeStatus.FINISHED and episode.final_verdict is not None
+    assert episode.final_verdict.value == "fail"
+    assert grades["swarm"].status.value == "fail" and grades["checks"].status.value == "fail"
+    assert "Traceback" not in console
+    assert integrity_ok(config.gym_dir)

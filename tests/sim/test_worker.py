@@ -35,21 +35,37 @@ async def test_worker_without_owned_files_or_task_just_finishes(sim, kit) -> Non
     assert attempt.calls == ["done"] and not attempt.written
 
 
-async def test_integrate_sink_runs_the_entry_point_then_finishes_without_writing(sim, kit) -> None:
+async def _sink_turn(node, kit, results: list[str]):
+    """The sink's next answer after its earlier run_command calls got ``results``."""
     from brain import ChatRequest, Message
 
-    node = sim()
     prompt = f"PROJECT SPEC:\n{kit.spec_text('notes')}\n\nYOUR ROLE: integrate and verify."
     messages = [Message(role="user", content=prompt)]
-    first = await node.chat(ChatRequest(messages=messages, tools=kit.WORKER_TOOLS))
+    answer = await node.chat(ChatRequest(messages=messages, tools=kit.WORKER_TOOLS))
+    for result in results:
+        messages += [
+            Message(role="assistant", tool_calls=answer.tool_calls),
+            Message(role="tool", tool_call_id=answer.tool_calls[0].id, content=result),
+        ]
+        answer = await node.chat(ChatRequest(messages=messages, tools=kit.WORKER_TOOLS))
+    return answer
+
+
+async def test_integrate_sink_runs_the_entry_point_then_finishes_without_writing(sim, kit) -> None:
+    node = sim()
+    first = await _sink_turn(node, kit, [])
     assert first.tool_calls[0].name == "run_command"
     assert first.tool_calls[0].arguments == {"command": "python -m notes --help"}
-    messages += [
-        Message(role="assistant", tool_calls=first.tool_calls),
-        Message(role="tool", tool_call_id=first.tool_calls[0].id, content="usage: notes"),
-    ]
-    second = await node.chat(ChatRequest(messages=messages, tools=kit.WORKER_TOOLS))
+    second = await _sink_turn(node, kit, ["exit code 0\n--- stdout ---\nusage: notes"])
     assert [c.name for c in second.tool_calls] == ["done"]
+
+
+async def test_a_sink_whose_help_run_failed_runs_the_spec_example_next(sim, kit) -> None:
+    node = sim()
+    second = await _sink_turn(node, kit, ["exit code 2\n--- stderr ---\nno such option"])
+    (call,) = second.tool_calls
+    assert call.name == "run_command" and call.arguments["command"] != "python -m notes --help"
+    assert "python -m notes" in call.arguments["command"]
 
 
 async def test_worker_consults_an_extension_tool_once_before_writing(sim, kit) -> None:
