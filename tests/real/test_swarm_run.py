@@ -55,6 +55,9 @@ def test_swarm_run_gets_past_planning_and_says_why_it_ended(tmp_path, smollm2) -
     assert [n["simulated"] for n in started["pool"]] == [False]
     rungs = {e["via"] for e in events(tmp_path / "w") if e["event"] == "structured_output"}
     assert rungs == {"json_object"}, rungs
+    # Arguments a model broke are refused, never repaired into an empty file.
+    empty = [e for e in events(tmp_path / "w") if e["event"] == "file_written" and not e["bytes"]]
+    assert empty == [], empty
 
 
 def test_a_mixed_fleet_keeps_the_real_node_real_and_the_sims_simulated(tmp_path, smollm2) -> None:
