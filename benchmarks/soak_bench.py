@@ -174,7 +174,7 @@ def report(
     print(f"episode statuses    {dict(statuses)}")
     print(f"verdicts            {dict(verdicts)}")
     print(f"turns               {len(turns)}; swarm retries recorded {retries}")
-    print(f"judge inconclusive  {unjudged} episode(s) (the judge is asked once per grade)")
+    print(f"judge inconclusive  {unjudged} episode(s) (after up to 3 tries each)")
     print(f"integrity_check     {integrity}")
     print(f"processes           before {before}, after {after}")
     for name, ok in checks.items():

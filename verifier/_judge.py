@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from brain import BrainError, Message, Role, Transport, ask_structured
+from brain import BrainError, Message, Role, Transport, TransientError, ask_structured
 from verifier._grade import DimensionGrade, Finding, Severity, Source, Status
 from verifier._task import Task
 from verifier._text import clean_line
@@ -29,6 +29,8 @@ from verifier.sandbox import read_tree_files
 JUDGE_DIMENSION_NAMES = ("requirements", "code_quality", "bugs")
 # About 15k tokens of code: fits every local model the harness targets with room to answer.
 DEFAULT_BUDGET_CHARS = 60_000
+#: Tries of one judge call when the brain fails transiently (a 5xx, 429, cut or stalled answer).
+JUDGE_ATTEMPTS = 3
 _TEXT_SUFFIXES = {
     ".py",
     ".md",
@@ -305,13 +307,24 @@ def inconclusive_judge(reason: str) -> dict[str, DimensionGrade]:
     return {name: _judged(Status.INCONCLUSIVE, 0.0, [finding]) for name in JUDGE_DIMENSION_NAMES}
 
 
+async def _ask_judge(transport: Transport, messages: list[Message]) -> JudgeReport:
+    """The judge's report; a transient failure (5xx, 429, a cut or stalled answer) is retried."""
+    for _ in range(JUDGE_ATTEMPTS - 1):
+        try:
+            return await ask_structured(transport, messages, JudgeReport, max_repairs=1)
+        except TransientError:
+            continue
+    return await ask_structured(transport, messages, JudgeReport, max_repairs=1)
+
+
 async def judge(
     transport: Transport, task: Task, stage: int, root: Path, budget: int = DEFAULT_BUDGET_CHARS
 ) -> dict[str, DimensionGrade]:
-    """Ask the judge once (plus one repair round) and grade its three dimensions."""
+    """Ask the judge (one repair round; a transient failure is asked again, up to
+    ``JUDGE_ATTEMPTS`` tries) and grade its three dimensions."""
     messages, asked, shown = build_messages(task, stage, root, budget)
     try:
-        report = await ask_structured(transport, messages, JudgeReport, max_repairs=1)
+        report = await _ask_judge(transport, messages)
     except BrainError as exc:
         return inconclusive_judge(f"judge gave no usable answer: {exc}")
     return {

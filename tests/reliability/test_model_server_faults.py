@@ -170,11 +170,11 @@ def test_one_fault_in_a_phase_is_retried_and_the_episode_graded(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_one_judge_fault_leaves_the_judge_dimensions_inconclusive_with_the_reason(
+def test_one_judge_fault_is_retried_and_the_judge_still_grades(
     tmp_path, greet_catalog, served, fault
 ) -> None:
-    # The judge is asked once per grade (no retry): the fault costs its three dimensions,
-    # never the deterministic verdict, and the finding says what went wrong.
+    # A transient judge failure is asked again (verifier JUDGE_ATTEMPTS): one fault costs
+    # a retry, never the judge's three dimensions nor the deterministic verdict.
     server, policy = served("judge", FAULTS[fault], times=1)
     config = _config(tmp_path, greet_catalog, server)
 
@@ -186,8 +186,7 @@ def test_one_judge_fault_leaves_the_judge_dimensions_inconclusive_with_the_reaso
     assert grades["checks"].status.value == "pass", console
     for name in ("requirements", "code_quality", "bugs"):
         judged = grades[name]
-        assert judged.status.value == "inconclusive", (name, judged)
-        assert any("judge" in f.message for f in judged.findings), judged.findings
+        assert judged.status.value != "inconclusive", (name, judged)
     assert "Traceback" not in console
     assert integrity_ok(config.gym_dir)
 
