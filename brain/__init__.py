@@ -7,6 +7,7 @@ Public surface::
     answer = await node.chat(ChatRequest(messages=[Message(role=Role.USER, content="hi")]))
 """
 
+from brain._classify import honour_retry_after
 from brain._context_size import probe_context_tokens
 from brain._errors import (
     BrainError,
@@ -55,6 +56,7 @@ __all__ = [
     "Usage",
     "ask_structured",
     "check_host_allowed",
+    "honour_retry_after",
     "is_simulated",
     "known_schemes",
     "loopback_only",

@@ -21,6 +21,7 @@ in order:
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -102,6 +103,27 @@ def _connection_reason(exc: BaseException) -> str:
     return one_line(str(exc) or type(exc).__name__)
 
 
+#: The longest ``Retry-After`` honoured (seconds): a server asking for more is not waited for.
+RETRY_AFTER_CAP_S = 60.0
+
+
+def _retry_after(response: Any) -> float | None:
+    """The response's ``Retry-After`` in seconds (delta form), capped; None when absent."""
+    headers = getattr(response, "headers", None)
+    raw = headers.get("retry-after") if headers is not None else None
+    try:
+        return min(max(float(raw), 0.0), RETRY_AFTER_CAP_S) if raw is not None else None
+    except ValueError:
+        return None  # the HTTP-date form: rare from model servers, and not worth a parser
+
+
+async def honour_retry_after(error: BaseException) -> None:
+    """Wait as long as a transient error's server asked (``Retry-After``) before a retry."""
+    delay = getattr(error, "retry_after_s", None)
+    if delay:
+        await asyncio.sleep(delay)
+
+
 def classify_sdk_error(exc: BaseException, *, where: str) -> BrainError:
     """Turn an SDK or HTTP-layer exception into exactly one brain error (never raises)."""
     if isinstance(exc, BrainError):
@@ -109,7 +131,10 @@ def classify_sdk_error(exc: BaseException, *, where: str) -> BrainError:
     status = getattr(exc, "status_code", None)
     if isinstance(status, int):
         body = getattr(exc, "body", None)
-        return classify_status(status, body_message(body) or str(exc), where=where)
+        error = classify_status(status, body_message(body) or str(exc), where=where)
+        if isinstance(error, TransientError):
+            error.retry_after_s = _retry_after(getattr(exc, "response", None))
+        return error
     name = type(exc).__name__
     if name == "APIError":  # an error event in the SSE stream, which has no status of its own
         message = body_message(getattr(exc, "body", None)) or str(exc)

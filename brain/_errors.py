@@ -30,6 +30,8 @@ class TransientError(BrainError):
     """The request may succeed if retried, possibly on another device."""
 
     transient = True
+    #: Seconds the server asked us to wait (its ``Retry-After``); None when it said nothing.
+    retry_after_s: float | None = None
 
 
 class StalledError(TransientError):

@@ -19,7 +19,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from brain import BrainError, Message, Role, Transport, TransientError, ask_structured
+from brain import (
+    BrainError,
+    Message,
+    Role,
+    TransientError,
+    Transport,
+    ask_structured,
+    honour_retry_after,
+)
 from verifier._grade import DimensionGrade, Finding, Severity, Source, Status
 from verifier._task import Task
 from verifier._text import clean_line
@@ -312,8 +320,8 @@ async def _ask_judge(transport: Transport, messages: list[Message]) -> JudgeRepo
     for _ in range(JUDGE_ATTEMPTS - 1):
         try:
             return await ask_structured(transport, messages, JudgeReport, max_repairs=1)
-        except TransientError:
-            continue
+        except TransientError as exc:
+            await honour_retry_after(exc)
     return await ask_structured(transport, messages, JudgeReport, max_repairs=1)
 
 

@@ -6,7 +6,15 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from brain import BrainError, FatalError, Message, Role, Transport, ask_structured
+from brain import (
+    BrainError,
+    FatalError,
+    Message,
+    Role,
+    Transport,
+    ask_structured,
+    honour_retry_after,
+)
 from gym.errors import InfraError
 
 T = TypeVar("T", bound=BaseModel)
@@ -27,4 +35,5 @@ async def ask_brain(brain: Transport, prompt: str, model_cls: type[T], *, what: 
             last = exc
             if isinstance(exc, FatalError):
                 break  # a bad key or unknown model: asking again cannot help
+            await honour_retry_after(exc)
     raise InfraError(f"brain failed to {what}: {last}")

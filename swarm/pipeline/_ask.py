@@ -13,7 +13,14 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from brain import ContentError, Message, TransientError, Transport, ask_structured
+from brain import (
+    ContentError,
+    Message,
+    TransientError,
+    Transport,
+    ask_structured,
+    honour_retry_after,
+)
 from swarm.knobs import register_knob
 
 register_knob(
@@ -44,5 +51,6 @@ async def ask_across(
             return await ask_structured(transport, messages, model_cls)
         except (TransientError, ContentError) as exc:
             last = exc
+            await honour_retry_after(exc)
     assert last is not None
     raise last
