@@ -273,3 +273,18 @@ async def test_cancelling_run_async_kills_the_command_and_cleans_up(
         await task
     assert processes_with(token) == []
     assert list(scratch.iterdir()) == []
+
+
+def test_an_interpreter_under_tmp_is_bound_after_the_private_tmp(monkeypatch, tmp_path) -> None:
+    # A CI checkout's venv can live under /tmp; a private /tmp mounted after it hid python.
+    from verifier.sandbox import _bwrap, _view
+
+    venv = Path("/tmp/some-checkout/.venv")
+    monkeypatch.setattr(_view, "interpreter_paths", lambda: [venv])
+    monkeypatch.setattr(_view.os.path, "lexists", lambda p: p == "/usr")
+    view = _view.View(workdir=tmp_path, home=tmp_path / "home")
+
+    argv = _bwrap.bwrap_argv(view)
+
+    private_tmp = argv.index("/tmp", argv.index("--tmpfs"))
+    assert private_tmp < argv.index(str(venv))

@@ -25,7 +25,8 @@ def _system(view: View) -> list[str]:
 
 def bwrap_argv(view: View) -> list[str]:
     """``bwrap`` and its options, ending in ``--``; the command follows."""
-    argv = ["bwrap", *_system(view), "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    # The private /tmp first: an interpreter under /tmp (a CI checkout's venv) is bound on it.
+    argv = ["bwrap", "--tmpfs", "/tmp", *_system(view), "--dev", "/dev", "--proc", "/proc"]
     for bind in view.writable():
         argv += ["--bind", bind.path, bind.path]
     for bind in view.protected():

@@ -103,6 +103,9 @@ def build(spec: dict) -> None:
     root = spec["root"]
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below propagates to the host
     tmpfs(root, "0755")
+    # The private /tmp first: an interpreter that lives under /tmp (a CI checkout's venv) is
+    # bound on top of it, not hidden by it.
+    tmpfs(root + "/tmp", "1777")
     for path, link in spec["system"]:
         if link is not None:
             os.makedirs(os.path.dirname(root + path), exist_ok=True)
@@ -112,7 +115,6 @@ def build(spec: dict) -> None:
     make_dev(root, spec["devices"])
     os.makedirs(root + "/proc", exist_ok=True)
     mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    tmpfs(root + "/tmp", "1777")
     for path in spec["writable"]:
         bind(root, path, writable=True)
     for path in spec["protected"]:
