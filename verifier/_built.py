@@ -7,44 +7,29 @@ those dimensions inconclusive ("nothing was built") instead of a vacuous pass.
 
 from __future__ import annotations
 
-import os
-from fnmatch import fnmatch
 from pathlib import Path
 
 from verifier._task import Task
 from verifier._workspace import IGNORED
+from verifier.sandbox import read_tree_file, tree_files
 
 
-def _given(rel: str, path: Path, seed: Path | None) -> bool:
+def _given(workdir: Path, rel: str, size: int, seed: Path | None) -> bool:
     """True for a file we handed over (a seed file, unchanged)."""
-    if seed is None:
+    original = None if seed is None else seed / rel
+    if original is None or not original.is_file() or original.stat().st_size != size:
         return False
-    original = seed / rel
-    return original.is_file() and original.read_bytes() == path.read_bytes()
-
-
-def _ignored(name: str) -> bool:
-    return any(fnmatch(name, pattern) for pattern in IGNORED)
+    return read_tree_file(workdir, rel, max_bytes=size) == original.read_bytes()
 
 
 def anything_built(workdir: Path, task: Task) -> bool:
     """True when ``workdir`` holds a regular file the run made or changed.
 
-    Symlinks and special files are never followed or counted; harness folders
-    (``.swarm``, caches) do not count.
+    Read through the sandbox's tree reader: symlinks and special files are never followed
+    or counted; harness folders (``.swarm``, caches) do not count.
     """
-    seed = task.seed_dir
-    for here, dirs, files in os.walk(workdir, followlinks=False):
-        dirs[:] = [d for d in dirs if not _ignored(d)]
-        for name in files:
-            path = Path(here) / name
-            if _ignored(name):
-                continue
-            if path.is_symlink() or not path.is_file():
-                continue
-            if not _given(path.relative_to(workdir).as_posix(), path, seed):
-                return True
-    return False
+    files = tree_files(workdir, skip=IGNORED)
+    return any(not _given(workdir, rel, size, task.seed_dir) for rel, size in files.items())
 
 
 #: Dimensions that say nothing true about a tree where nothing was built.

@@ -188,3 +188,10 @@ async def test_a_transient_planner_failure_moves_to_the_next_node() -> None:
     planner = Planner([down, _planner_node([WIDE])], Knobs(), Recorder(), workers=2)
     outcome = await planner.plan("PROJECT")
     assert outcome.scores[0].valid and len(down.policy.requests) == 1
+
+
+def test_the_fallback_owns_the_entry_package_not_the_tools_a_spec_runs() -> None:
+    from swarm.pipeline._fallback import files_named_in
+
+    spec = "Run the tests with `python -m pytest`; the app runs as `python -m todo add X`."
+    assert files_named_in(spec) == ["todo/__main__.py"]

@@ -80,3 +80,23 @@ def test_a_fallback_plan_is_named_in_the_swarm_grade(tmp_path: Path, greet_task)
     codes = [f.code for f in grade.dimensions["swarm"].findings]
     assert "plan_fallback" in codes and "swarm_failed" in codes
     assert "scheduler ended failed" in grade.dimensions["swarm"].findings[0].message
+
+
+def test_only_the_unchanged_seed_is_nothing_built_and_a_changed_seed_file_is_built(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from gym.catalog import CATALOG_DIR
+    from verifier import load_task
+    from verifier._built import anything_built
+
+    task = load_task(CATALOG_DIR / "bank-fixes")
+    assert task.seed_dir is not None
+    work = Path(shutil.copytree(task.seed_dir, tmp_path / "work"))
+    (work / "link.py").symlink_to(work / "nowhere.py")  # a link is never the run's work
+
+    assert not anything_built(work, task)
+    changed = next(p for p in sorted(work.rglob("*.py")) if not p.is_symlink())
+    changed.write_text(changed.read_text() + "\n# edited\n")
+    assert anything_built(work, task)
