@@ -7,6 +7,10 @@ the transport never sees::
     sim:competent?seed=1
     http://mac1.local:1234/v1?model=qwen3-coder-30b&weight=2&speed=1.5&name=mac1&ctx=32768
     anthropic:claude-sonnet-4-5?weight=4
+    http://gpu1.lan:8000/v1?model=qwen3-coder-30b&usd_in=0.2&usd_out=0.6
+
+``usd_in`` / ``usd_out`` price a node in USD per million prompt / completion tokens (both
+or neither); a node without them has no price, and nothing invents one.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from brain._keys import key_env_of
 from brain._registry import known_schemes, scheme_of
 
 #: Query parameters that belong to the fleet, not to the transport.
-FLEET_PARAMS = ("name", "model", "weight", "speed", "ctx")
+FLEET_PARAMS = ("name", "model", "weight", "speed", "ctx", "usd_in", "usd_out")
 
 
 class NodeSpec(BaseModel):
@@ -40,6 +44,18 @@ class NodeSpec(BaseModel):
         ge=512,
         description="Context window in tokens; None = probe the server (or unknown). Prompts "
         "are sized to it before the first call.",
+    )
+    usd_in: float | None = Field(
+        default=None,
+        ge=0,
+        allow_inf_nan=False,
+        description="USD per million prompt tokens; None = no price given.",
+    )
+    usd_out: float | None = Field(
+        default=None,
+        ge=0,
+        allow_inf_nan=False,
+        description="USD per million completion tokens; None = no price.",
     )
 
     @property
@@ -94,6 +110,7 @@ def parse_node_spec(text: str, index: int = 0) -> NodeSpec:
     url = urlunsplit(parts._replace(query=urlencode(rest)))
     key_env_of(url)  # a bad ?key_env= is bad input now, not when the node is first called
     try:
+        price = _price(fleet, text)
         return NodeSpec(
             name=fleet.get("name") or _default_name(url, index),
             url=url,
@@ -101,9 +118,19 @@ def parse_node_spec(text: str, index: int = 0) -> NodeSpec:
             weight=int(fleet.get("weight", 1)),
             speed=float(fleet.get("speed", 1.0)),
             ctx=int(fleet["ctx"]) if fleet.get("ctx") else None,
+            usd_in=price.get("usd_in"),
+            usd_out=price.get("usd_out"),
         )
     except ValueError as exc:
         raise ConfigError(f"bad fleet parameter in {text!r}: {exc}".splitlines()[0]) from None
+
+
+def _price(fleet: dict[str, str], text: str) -> dict[str, float]:
+    """``usd_in`` and ``usd_out`` together, or neither: half a price would under-count."""
+    given = {k: fleet[k] for k in ("usd_in", "usd_out") if fleet.get(k, "").strip()}
+    if len(given) == 1:
+        raise ConfigError(f"node {text!r} has {next(iter(given))} without the other: give both")
+    return {k: float(v) for k, v in given.items()}
 
 
 def parse_fleet_spec(text: str) -> list[NodeSpec]:

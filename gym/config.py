@@ -26,10 +26,17 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gym.errors import GymConfigError
 from gym.generator import PERSONAS
@@ -72,7 +79,21 @@ class GymConfig(BaseModel):
     persona: str | None = Field(
         default=None, description="Force one persona; None = rotate through all of them."
     )
-    suite: str | None = Field(default=None, description="Built-in suite; None = sample episodes.")
+    suite: str | None = Field(
+        default=None,
+        description="A built-in suite's name or a suite TOML file's path; None = sample episodes.",
+    )
+    tasks: list[str] = Field(
+        default_factory=list,
+        description="Only these catalog task ids (sampled episodes and suite entries alike); "
+        "empty = the whole catalog.",
+    )
+    from_kept: bool = Field(
+        default=False,
+        description="continue-existing episodes may start from green apps kept by earlier runs; "
+        "off = they start from the task's own seed or an earlier stage's reference, so two runs "
+        "with one seed play the same episodes.",
+    )
     brain: str = Field(
         default=DEFAULT_BRAIN,
         description="Harness brain URL: plays the user, judges, invents tasks.",
@@ -88,7 +109,8 @@ class GymConfig(BaseModel):
     )
     swarm_cmd: str | None = Field(
         default=None,
-        description="External swarm command honouring contract 2; None = python -m swarm.",
+        description="External swarm command (takes a spec, writes a report like `swarm run`); "
+        "None = python -m swarm.",
     )
     gym_dir: Path = Field(default=Path(".gym"), description="Ledger, runs and artifacts.")
     catalog_dir: Path | None = Field(default=None, description="Task catalog (built-in if unset).")
@@ -104,6 +126,22 @@ class GymConfig(BaseModel):
     archetype_weights: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_ARCHETYPE_WEIGHTS),
         description="Relative draw weight per archetype; need not sum to 1.",
+    )
+    executor: Literal["local", "ray"] = Field(
+        default="local",
+        description="Where episodes run: local (this machine's event loop) or ray (one Ray task "
+        "each; needs the `ray` extra).",
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="Ray cluster to join: 'auto', HOST:PORT or ray://HOST:PORT; None = start a "
+        "private local Ray instance for the run.",
+    )
+    ray_num_cpus: float = Field(
+        default=1.0,
+        gt=0,
+        le=64,
+        description="CPUs each episode's Ray task declares (its swarm and sandbox run there).",
     )
 
     @field_validator("archetype")
@@ -139,6 +177,12 @@ class GymConfig(BaseModel):
         if any(w < 0 for w in value.values()) or sum(value.values()) <= 0:
             raise ValueError("archetype_weights must be non-negative and not all zero")
         return value
+
+    @model_validator(mode="after")
+    def _tasks_are_catalog_tasks(self) -> GymConfig:
+        if self.tasks and self.invent:
+            raise ValueError("--task picks catalog tasks; it cannot be combined with --invent")
+        return self
 
     @property
     def simulated(self) -> bool:

@@ -6,6 +6,8 @@ Public surface::
                                         record_grade / finish_episode / finish_run /
                                         store_artifact / record_experiment; runs() / episodes()
     regrade_run(ledger, run_id, catalog_dir=, judge=) -> RegradeSummary
+    RecordingLedger(run_id, scratch) -> .recording   Ledger.replay(recording, key=) -> Replayed
+                                        (an episode run elsewhere lands once per key)
     RunRecord, EpisodeRecord, TurnRecord, ExperimentRecord, NodeRecord   (inputs)
     RunView, EpisodeView, TurnView, GradeView, GradeSetView, ArtifactRef (reads)
     LedgerError and its subclasses (see ledger/_errors.py)
@@ -22,7 +24,8 @@ from ledger._errors import (
     NotFoundError,
 )
 from ledger._ledger import LEDGER_FILE, Ledger
-from ledger._provenance import code_version
+from ledger._provenance import UNKNOWN_VERSION, checkout_version, code_version
+from ledger._recording import DEFAULT_ARTIFACT_CAP, Recording, RecordingLedger
 from ledger._records import (
     ArtifactRef,
     EpisodeRecord,
@@ -40,6 +43,7 @@ from ledger._records import (
     TurnView,
 )
 from ledger._regrade import RegradeSummary, regrade_run
+from ledger._replay import Replayed
 from ledger._schema import MIGRATIONS, SCHEMA_VERSION
 from ledger._synthetic import (
     SyntheticConfig,
@@ -50,9 +54,11 @@ from ledger._synthetic import (
 )
 
 __all__ = [
+    "DEFAULT_ARTIFACT_CAP",
     "LEDGER_FILE",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "UNKNOWN_VERSION",
     "AppendOnlyError",
     "ArtifactError",
     "ArtifactRef",
@@ -70,7 +76,10 @@ __all__ = [
     "LedgerVersionError",
     "NodeRecord",
     "NotFoundError",
+    "Recording",
+    "RecordingLedger",
     "RegradeSummary",
+    "Replayed",
     "RunRecord",
     "RunStatus",
     "RunView",
@@ -79,6 +88,7 @@ __all__ = [
     "TurnRecord",
     "TurnView",
     "add_synthetic_run",
+    "checkout_version",
     "code_version",
     "fill_synthetic",
     "regrade_run",

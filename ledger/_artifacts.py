@@ -131,3 +131,17 @@ def extract_tree(archive: Path, dest: Path) -> Path:
     with tarfile.open(archive, "r:gz") as tar:
         tar.extractall(dest, filter="data")
     return dest
+
+
+def write_packed(gym_dir: Path, episode_id: str, name: str, data: bytes) -> Path:
+    """Store bytes packed elsewhere (a recording's artifact) under a sanitised, unused name."""
+    if not _ID.match(episode_id):
+        raise ArtifactError(f"episode id {episode_id!r} is not a valid artifact folder name")
+    folder = gym_dir / "artifacts" / episode_id
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = _unused(folder / _safe_name(name))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    os.replace(tmp, dest)
+    return dest

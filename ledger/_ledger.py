@@ -16,9 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ledger import _artifacts
+from ledger import _artifacts, _replay
 from ledger._db import Database, connect, create_file, migrate, schema_version, write_guarded
 from ledger._errors import LedgerError, LedgerMissingError, NotFoundError
+from ledger._recording import Recording
 from ledger._records import (
     ArtifactRef,
     EpisodeRecord,
@@ -35,6 +36,7 @@ from ledger._records import (
     TurnView,
     utcnow,
 )
+from ledger._replay import Replayed, ReplayWriter
 from verifier import Finding, Grade, Verdict
 
 LEDGER_FILE = "ledger.sqlite"
@@ -125,8 +127,8 @@ class Ledger:
 
         def insert(conn: sqlite3.Connection) -> str:
             conn.execute(
-                "INSERT INTO runs (id, started_at, suite, simulated, code_version, seed, record)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO runs (id, started_at, suite, simulated, code_version, seed, record,"
+                " swarm_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     now,
@@ -135,6 +137,7 @@ class Ledger:
                     record.code_version,
                     record.seed,
                     record.model_dump_json(),
+                    record.swarm_version,
                 ),
             )
             conn.execute(
@@ -440,6 +443,31 @@ class Ledger:
     def extract_tree(self, ref: ArtifactRef, dest: Path) -> Path:
         """Verify and unpack a stored tree archive into ``dest``."""
         return _artifacts.extract_tree(self.artifact_path(ref), Path(dest))
+
+    # ---- replays: episodes recorded elsewhere (a Ray worker) ------------------------------
+
+    def replay(self, recording: Recording, *, key: str) -> Replayed:
+        """Apply a :class:`RecordingLedger`'s writes in one transaction, once per ``key``.
+
+        ``key`` names the attempt (e.g. run, episode index, attempt); replaying a key that
+        is already in the ledger writes nothing and returns the ids it got the first time.
+        """
+        writer = ReplayWriter(self.gym_dir, _new_id, _now, _insert_grade)
+
+        def insert(conn: sqlite3.Connection) -> Replayed:
+            _require(conn, "runs", recording.run_id, "run")
+            return _replay.apply(conn, writer, recording, key)
+
+        return self._write(insert)
+
+    def replay_keys(self, run_id: str) -> list[str]:
+        """The replay keys of a run's episodes, in the order they landed."""
+        rows = self._rows(
+            "SELECT replay_key FROM episodes WHERE run_id = ? AND replay_key IS NOT NULL"
+            " ORDER BY rowid",
+            (run_id,),
+        )
+        return [row["replay_key"] for row in rows]
 
     # ---- experiments ---------------------------------------------------------------------
 

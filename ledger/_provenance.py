@@ -1,4 +1,4 @@
-"""Where a run came from: the code version that produced it."""
+"""Where a run came from: the code version that produced it (the gym's, and the swarm's)."""
 
 from __future__ import annotations
 
@@ -22,3 +22,16 @@ def _git(repo: Path, *args: str) -> str:
         ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=5, check=True
     )
     return out.stdout.strip()
+
+
+#: The swarm version of a run whose checkout is not a git work tree (or git is missing).
+UNKNOWN_VERSION = "unknown"
+
+
+def checkout_version(path: Path) -> str:
+    """``<sha>`` or ``<sha>+dirty`` of the git checkout holding ``path``; 'unknown' outside git.
+
+    The swarm's code version: a fix lands as a new sha, and a run from an edited tree says
+    ``+dirty`` so it is never taken for the commit it started from.
+    """
+    return code_version(path if path.is_dir() else path.parent) or UNKNOWN_VERSION

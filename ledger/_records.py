@@ -51,6 +51,12 @@ class NodeRecord(BaseModel):
     simulated: bool = Field(
         default=False, description="True for the offline simulator (forced for sim: URLs)."
     )
+    usd_in: float | None = Field(
+        default=None, description="Price, USD per million prompt tokens; None = none given."
+    )
+    usd_out: float | None = Field(
+        default=None, description="Price, USD per million completion tokens; None = none given."
+    )
 
     @model_validator(mode="after")
     def _sim_url_is_simulated(self) -> NodeRecord:
@@ -66,6 +72,11 @@ class RunRecord(BaseModel):
     suite: str = Field(default="", description="Suite name, e.g. 'nightly' ('' = ad hoc).")
     simulated: bool = Field(description="Any sim node or sim brain: never compared with real.")
     code_version: str = Field(default="", description="git sha of the gym when available.")
+    swarm_version: str = Field(
+        default="unknown",
+        description="The swarm's checkout: '<git sha>' or '<git sha>+dirty'; 'unknown' outside "
+        "git or for an external swarm command. Triage groups failure rates by it.",
+    )
     brain: NodeRecord | None = Field(default=None, description="The harness brain.")
     judge: str = Field(default="", description="Judge URL/model when different from the brain.")
     fleet: list[NodeRecord] = Field(default_factory=list, description="Swarm nodes, fleet order.")

@@ -176,16 +176,15 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _refuse_replacement(table: str) -> tuple[str, ...]:
+def _refuse_replacement(table: str, keys: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Triggers that refuse an INSERT landing on an existing row (REPLACE, upsert, explicit key).
 
     A BEFORE INSERT trigger runs before conflict resolution, so the RAISE happens before
     REPLACE's implicit delete. In a BEFORE INSERT trigger an automatic rowid reads as -1,
     so no stored row may have a rowid <= 0 (the AFTER INSERT trigger) for the check to be exact.
     """
-    clash = " OR ".join(
-        ["rowid = NEW.rowid", *(f"{key} = NEW.{key}" for key in UNIQUE_KEYS.get(table, ()))]
-    )
+    keys = UNIQUE_KEYS.get(table, ()) if keys is None else keys
+    clash = " OR ".join(["rowid = NEW.rowid", *(f"{key} = NEW.{key}" for key in keys)])
     return (
         f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
         f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {clash}) BEGIN "
@@ -193,6 +192,20 @@ def _refuse_replacement(table: str) -> tuple[str, ...]:
         f"CREATE TRIGGER {table}_positive_rowid AFTER INSERT ON {table} WHEN NEW.rowid <= 0 BEGIN "
         f"SELECT RAISE(ABORT, 'ledger is append-only: {table} rowids must be positive'); END",
     )
+
+
+#: The swarm checkout's ``<git sha>[+dirty]`` per run, or 'unknown' (see ledger._provenance).
+_SWARM_VERSION_COLUMN = "ALTER TABLE runs ADD COLUMN swarm_version TEXT NOT NULL DEFAULT 'unknown'"
+
+#: A replayed episode's idempotency key (run, episode, attempt), unique; NULL for episodes
+#: written directly. The no-replace trigger is re-created to cover the new unique key, or an
+#: INSERT OR REPLACE colliding on it would delete the earlier episode without a trigger.
+_REPLAY_KEY = (
+    "ALTER TABLE episodes ADD COLUMN replay_key TEXT",
+    "CREATE UNIQUE INDEX episodes_replay_key ON episodes(replay_key)",
+    "DROP TRIGGER episodes_no_replace",
+    _refuse_replacement("episodes", ("id", "replay_key"))[0],
+)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -203,6 +216,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "005_no_replace", tuple(s for t in APPEND_ONLY_TABLES for s in _refuse_replacement(t))
     ),
+    # The swarm's code version per run, queryable ("which runs ran this fix?"); rows written
+    # before it read 'unknown'. ADD COLUMN fires no UPDATE trigger, so append-only holds.
+    Migration("006_swarm_version", (_SWARM_VERSION_COLUMN,)),
+    # Episodes run elsewhere (Ray) land through Ledger.replay, once per key.
+    Migration("007_episode_replay_key", _REPLAY_KEY),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

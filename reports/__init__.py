@@ -4,13 +4,20 @@ Public surface::
 
     build_report(ledger, out, *, run_ids, group_by, timeline, max_episodes, comparison)
     compare_runs(data, baseline, candidate) -> Comparison      (load(ledger) -> ReportData)
+    difference_between(data, baseline_runs, candidate_runs) -> Difference (paired or unpaired)
     wilson, pass_hat_k, mcnemar_exact, paired_bootstrap, mde_pass_rate, mde_score
     export_frame, write_export; comparison_table, mde_sentence   (CLI output)
     ReportError, ComparisonError
 """
 
 from reports._build import DEFAULT_MAX_EPISODES, ReportSummary, build_report
-from reports._compare import Comparison, DimensionChange, compare_runs, pair_episodes
+from reports._compare import (
+    Comparison,
+    DimensionChange,
+    compare_runs,
+    difference_between,
+    pair_episodes,
+)
 from reports._data import GROUP_KEYS, ReportData, load
 from reports._errors import ComparisonError, ReportError
 from reports._export import export_frame, write_export
@@ -26,6 +33,7 @@ from reports._stats import (
     wilson,
 )
 from reports._table import comparison_table, mde_sentence
+from reports.difference import Difference
 
 __all__ = [
     "DEFAULT_MAX_EPISODES",
@@ -33,6 +41,7 @@ __all__ = [
     "BootstrapResult",
     "Comparison",
     "ComparisonError",
+    "Difference",
     "DimensionChange",
     "Interval",
     "McNemarResult",
@@ -42,6 +51,7 @@ __all__ = [
     "build_report",
     "compare_runs",
     "comparison_table",
+    "difference_between",
     "export_frame",
     "load",
     "mcnemar_exact",

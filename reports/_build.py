@@ -7,9 +7,12 @@ autoescaping is on for every template: model output reaches the page only as tex
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +23,17 @@ from plotly.offline import get_plotlyjs
 from ledger import Ledger, LedgerError
 from reports import _figures as figs
 from reports._cluster import NodeWork, Timeline, node_work, read_timeline
-from reports._compare import Comparison
+from reports._compare import Comparison, final_grades
 from reports._data import GROUP_KEYS, ReportData, load
-from reports._drilldown import episode_details
+from reports._drilldown import episode_context
 from reports._errors import ReportError
-from reports._leaderboard import LeaderRow, leaderboard
+from reports._leaderboard import MIN_PASS_K_TASKS, LeaderRow, leaderboard
 from reports._quality import Breakdown, HonestyRow, breakdown, honesty
 from reports._stats import Interval, wilson
 from reports._trend import TrendPoint, trend
+from reports.difference import ExperimentView, experiment_view
+from reports.labels import Labels, config_labels
+from reports.triage import triage_section
 from verifier import DIMENSIONS
 
 DEFAULT_MAX_EPISODES = 300
@@ -46,6 +52,8 @@ class ExperimentRow:
     statistics: dict[str, Any]
     #: (arm, run id, Wilson pass-rate interval); None when the run has no complete episode.
     arms: list[tuple[str, str, Interval | None]]
+    #: The statistics as a table of endpoints and the decision in words.
+    view: ExperimentView | None = None
 
 
 @dataclass
@@ -57,6 +65,8 @@ class Board:
     rows: list[LeaderRow]
     #: The leaderboard chart; None when there are no rows.
     figure: figs.Figure | None = None
+    #: The table's element id; the report's first leaderboard is ``leaderboard``.
+    table_id: str = ""
 
 
 @dataclass
@@ -86,6 +96,8 @@ class Partition:
     nodes: list[NodeWork]
     #: Section name -> figure; sections with nothing to draw have none.
     figures: dict[str, figs.Figure] = field(default_factory=dict)
+    #: Short label of every configuration on this side, with its full definition.
+    labels: Labels = field(default_factory=Labels)
 
 
 @dataclass
@@ -123,8 +135,13 @@ def build_report(
     max_episodes: int = DEFAULT_MAX_EPISODES,
     comparison: Comparison | None = None,
     title: str = "swarm-gym report",
+    bundle: bool = False,
+    served: bool = False,
 ) -> ReportSummary:
-    """Render the report for ``run_ids`` (all runs when None) to ``out``."""
+    """Render the report for ``run_ids`` (all runs when None) to ``out``.
+
+    ``bundle`` embeds the artifacts in the page; ``served`` says ``gym view`` serves them.
+    """
     if group_by not in GROUP_KEYS:
         raise ReportError(f"unknown --group-by {group_by!r}; choose {', '.join(GROUP_KEYS)}")
     out = Path(out)
@@ -140,6 +157,7 @@ def build_report(
     parts = [
         p for p in (_partition(data, False, group_by), _partition(data, True, group_by)) if p.runs
     ]
+    _name_first_bars(parts)
     chosen, chosen_sim = _timeline(ledger, data, timeline) or (None, False)
     gantt = figs.gantt_figure("timeline-gantt", chosen) if chosen and chosen.bars else None
     figure_count = sum(len(p.figures) for p in parts) + (gantt is not None)
@@ -154,14 +172,42 @@ def build_report(
             timeline=chosen,
             timeline_sim=chosen_sim,
             timeline_figure=gantt,
-            episodes=episode_details(data, ledger.gym_dir, out.parent.resolve(), max_episodes),
+            **episode_context(
+                data, ledger, out.parent.resolve(), max_episodes, bundle=bundle, served=served
+            ),
             total_episodes=len(data.episodes),
             comparison=comparison,
-            plotly_js=get_plotlyjs(),
+            plotly_gz=plotly_gzip_base64(),
+            min_pass_k_tasks=MIN_PASS_K_TASKS,
+            triage_html=triage_section(
+                ledger, run_ids
+            ),  # failure classes, traces, per-version rates
         )
     )
     _write_atomically(out, html)
     return ReportSummary(out, out.stat().st_size, len(data.runs), len(data.episodes), figure_count)
+
+
+@cache
+def plotly_gzip_base64() -> str:
+    """plotly.js gzipped and base64-encoded: embedded once, unpacked by the browser.
+
+    The full bundle is 4.8 MB of a 4.9 MB report; gzipped it is about 1.5 MB (2 MB as
+    base64). The page unpacks it with the browser's DecompressionStream, offline, no CDN.
+    ``mtime=0`` keeps the report byte-identical from build to build.
+    """
+    packed = gzip.compress(get_plotlyjs().encode("utf-8"), compresslevel=6, mtime=0)
+    return base64.b64encode(packed).decode("ascii")
+
+
+def _name_first_bars(parts: list[Partition]) -> None:
+    """Stable ids for the first leaderboard (``leaderboard``) and its chart (``pass-by-config``)."""
+    boards = [b for p in parts for b in p.boards]
+    if boards:
+        boards[0].table_id = "leaderboard"
+    for figure in (b.figure for b in boards if b.figure is not None):
+        figure.id = "pass-by-config"
+        return
 
 
 def _write_atomically(out: Path, text: str) -> None:
@@ -183,8 +229,12 @@ def _partition(data: ReportData, simulated: bool, group_by: str) -> Partition:
         if simulated
         else "Real models"
     )
-    boards = _boards(part, group_by, key)
+    labels = config_labels(part.runs, group_by)
+    boards = _boards(part, group_by, key, labels)
     dims = sorted({d for b in boards for row in b.rows for d in row.dims}, key=_dim_index)
+    # Trend series and honesty rows are named by the short label, not the URL wall.
+    labelled = part.runs.assign(short_label=part.runs[group_by].astype(str).map(labels.mapping()))
+    finals = final_grades(part)
     result = Partition(
         key=key,
         title=title,
@@ -193,25 +243,30 @@ def _partition(data: ReportData, simulated: bool, group_by: str) -> Partition:
         episodes=len(part.episodes),
         boards=boards,
         dimensions=dims,
-        breakdowns=[breakdown(part.grades, part.episodes, by) for by in ("archetype", "persona")],
-        trend=trend(part.runs, part.episodes, group_by),
-        honesty=honesty(part.turns, part.grade_sets, part.runs, group_by),
+        breakdowns=[breakdown(finals, part.episodes, by) for by in ("archetype", "persona")],
+        trend=trend(labelled, part.episodes, "short_label"),
+        honesty=honesty(part.turns, part.grade_sets, labelled, "short_label"),
         experiments=_experiments(data, simulated),
         nodes=node_work(part.turns),
+        labels=labels,
     )
     result.figures = _partition_figures(result)
     return result
 
 
-def _boards(part: ReportData, group_by: str, key: str) -> list[Board]:
+def _boards(part: ReportData, group_by: str, key: str, labels: Labels) -> list[Board]:
     """One leaderboard per suite ('' = ad hoc runs): different task sets are never ranked."""
     boards = []
     for n, suite in enumerate(sorted(set(part.runs.suite))):
         runs = part.runs[part.runs.suite == suite]
         sub = part.restrict(list(runs.run_id))
         rows = leaderboard(sub.runs, sub.episodes, sub.grades, group_by)
-        figure = figs.leaderboard_figure(f"{key}-leaderboard-{n}", rows) if rows else None
-        boards.append(Board(suite or "(ad hoc runs)", rows, figure))
+        for row in rows:
+            label = labels.get(row.config)
+            row.label = label.short if label else row.config
+            row.definition = label.definition if label else row.config
+        figure = figs.leaderboard_figure(f"pass-by-config-{key}-{n}", rows) if rows else None
+        boards.append(Board(suite or "(ad hoc runs)", rows, figure, f"leaderboard-{key}-{n}"))
     return boards
 
 
@@ -243,13 +298,15 @@ def _experiments(data: ReportData, simulated: bool) -> list[ExperimentRow]:
             (arm, run_id, _run_interval(data, run_id))
             for arm, run_id in (record.get("arms") or {}).items()
         ]
+        statistics = record.get("statistics") or {}
         rows.append(
             ExperimentRow(
                 exp.name,
                 exp.decision,
                 record.get("knob_deltas") or {},
-                record.get("statistics") or {},
+                statistics,
                 arms,
+                experiment_view(exp.decision, statistics),
             )
         )
     return rows

@@ -1,5 +1,10 @@
 """Paired comparison of two runs: episodes matched by (task, seed), every dimension tested.
 
+Dimension scores are each episode's *final* graded turn (the product it ended with), like the
+leaderboard's dimension means; the verdict is the episode's final verdict. The pass-rate
+difference comes with its 95% paired interval (:mod:`reports.difference`);
+:func:`difference_between` gives it for any two runs or groups, unpaired when they do not pair.
+
 Pass/fail changes use the exact McNemar test, score changes a paired bootstrap; the whole
 family of tests is Holm-adjusted so a nightly run with 15 tests does not cry wolf 50% of
 the time. A dimension *regresses* when its adjusted p is below alpha and it got worse.
@@ -24,6 +29,7 @@ from reports._stats import (
     mde_score,
     paired_bootstrap,
 )
+from reports.difference import Difference, episode_difference, paired_difference
 from verifier import DIMENSIONS
 
 VERDICT = "verdict"
@@ -96,6 +102,9 @@ class Comparison:
     alpha: float = ALPHA
     #: How many p-values are Holm-adjusted together (pass and score tests of every change).
     family_size: int = 1
+    #: Candidate's final pass rate minus the baseline's over the pairs, with its 95%
+    #: paired interval (Newcombe); None only on a Comparison built by hand.
+    pass_diff: Difference | None = None
 
     @property
     def regressed(self) -> bool:
@@ -115,6 +124,31 @@ def _keyed(eps: pd.DataFrame) -> pd.DataFrame:
     eps = eps.sort_values(["started_at", "episode_id"])
     rep = eps.groupby(["task", "seed"]).cumcount()
     return eps.assign(rep=rep)[["task", "seed", "rep", "episode_id", "passed"]]
+
+
+def difference_between(
+    data: ReportData, baseline: list[str], candidate: list[str], *, alpha: float = ALPHA
+) -> Difference:
+    """Final pass rate of the candidate runs minus the baseline runs', with its interval.
+
+    Works for any two runs or groups of runs, ad hoc ones included: paired when their
+    complete episodes pair one to one on (task, seed), unpaired otherwise
+    (``Difference.paired`` says which). Raises ComparisonError for an unknown run or a
+    simulated/real mix.
+    """
+    runs = data.runs.set_index("run_id")
+    for run_id in [*baseline, *candidate]:
+        if run_id not in runs.index:
+            raise ComparisonError(f"run {run_id} is not in the ledger")
+    if len({bool(runs.loc[r, "simulated"]) for r in [*baseline, *candidate]}) > 1:
+        raise ComparisonError(
+            "simulated and real runs are mixed; simulated results are never compared "
+            "with real-model results"
+        )
+    done = data.episodes[data.episodes.complete]
+    return episode_difference(
+        done[done.run_id.isin(baseline)], done[done.run_id.isin(candidate)], alpha=alpha
+    )
 
 
 def final_grades(data: ReportData) -> pd.DataFrame:
@@ -147,6 +181,9 @@ def compare_runs(
         baseline, candidate, len(pairs), n_base - len(pairs), n_cand - len(pairs), alpha=alpha
     )
     verdict = mcnemar_exact(list(pairs.passed_b), list(pairs.passed_c))
+    result.pass_diff = paired_difference(
+        [bool(x) for x in pairs.passed_b], [bool(x) for x in pairs.passed_c], alpha=alpha
+    )
     result.changes.append(
         DimensionChange(
             VERDICT, len(pairs), verdict, None, _mean(pairs.passed_b), _mean(pairs.passed_c)

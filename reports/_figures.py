@@ -4,6 +4,10 @@ Figures are embedded as ``<script type="application/json">`` blocks (never execu
 drawn by one small loader with the single embedded copy of plotly.js. Labels may carry
 model-chosen text (task names, node names), so the JSON is escaped so that ``<``, ``>``
 and ``&`` cannot close the block; plotly renders labels as text, not HTML.
+
+Every figure autosizes to its box (no fixed width), category labels are short and wrapped
+so a 420 px phone keeps most of the width for the plot, and categories are made unique
+before plotly sees them: plotly draws two equal category labels as one bar.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from reports._quality import Breakdown
 from reports._trend import TrendPoint
 
 _LABEL = 60
+#: Characters per line of a wrapped axis label: about 120 px, leaving a phone the rest.
+_WRAP = 18
 
 
 @dataclass
@@ -37,6 +43,27 @@ class Figure:
 
 def _short(text: str) -> str:
     return text if len(text) <= _LABEL else text[: _LABEL - 1] + "…"
+
+
+def unique(labels: Sequence[str]) -> list[str]:
+    """The labels, with ' #2', ' #3' added to repeats: plotly merges equal categories."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
+    return out
+
+
+def wrap(text: str, width: int = _WRAP) -> str:
+    """Break a label into lines of about ``width`` characters (plotly's ``<br>``)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 @cache
@@ -56,19 +83,23 @@ def _inert_json(spec: dict[str, Any]) -> str:
 
 
 def _figure(fig_id: str, title: str, fig: go.Figure, height: int = 360) -> Figure:
-    fig.update_layout(title=None, height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    fig.update_layout(
+        title=None, height=height, autosize=True, margin={"l": 10, "r": 10, "t": 30, "b": 10}
+    )
     spec = fig.to_plotly_json()
     spec["layout"]["template"] = _template()
     return Figure(fig_id, title, _inert_json(spec))
 
 
 def leaderboard_figure(fig_id: str, rows: Sequence[LeaderRow]) -> Figure:
-    """Pass rate per configuration with its 95% Wilson interval."""
+    """Final pass rate per configuration (short label) with its 95% Wilson interval."""
     rates = [r.interval.rate for r in rows]
+    names = unique([f"{r.rank_label}. {r.label or r.config}" for r in rows])
+    wrapped = [wrap(n) for n in names]
     fig = _new(
         go.Bar(
             x=rates,
-            y=[_short(f"{r.rank_label}. {r.config}") for r in rows],
+            y=wrapped,
             orientation="h",
             error_x={
                 "type": "data",
@@ -76,12 +107,18 @@ def leaderboard_figure(fig_id: str, rows: Sequence[LeaderRow]) -> Figure:
                 "array": [r.interval.high - r.interval.rate for r in rows],
                 "arrayminus": [r.interval.rate - r.interval.low for r in rows],
             },
-            hovertext=[r.config for r in rows],
+            hovertext=[r.definition or r.config for r in rows],
         )
     )
-    fig.update_xaxes(range=[0, 1], title="pass rate (95% Wilson)")
+    fig.update_xaxes(range=[0, 1], title="final pass rate, last graded turn (95% Wilson)")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return _figure(fig_id, "Pass rate by configuration", fig, 120 + 28 * len(rows))
+    lines = sum(w.count("<br>") + 1 for w in wrapped)
+    return _figure(
+        fig_id,
+        "Final pass rate by configuration (each episode's last graded turn)",
+        fig,
+        130 + 22 * lines + 10 * len(rows),
+    )
 
 
 def breakdown_figure(fig_id: str, data: Breakdown) -> Figure:
@@ -98,20 +135,26 @@ def breakdown_figure(fig_id: str, data: Breakdown) -> Figure:
         )
     )
     fig.update_yaxes(automargin=True)
-    return _figure(fig_id, f"Mean score by {data.by}", fig, 140 + 30 * len(data.groups))
+    return _figure(
+        fig_id,
+        f"Mean score by {data.by} (each episode's last graded turn)",
+        fig,
+        140 + 30 * len(data.groups),
+    )
 
 
 def trend_figure(fig_id: str, points: Sequence[TrendPoint]) -> Figure:
     """Pass rate per run over time, one line per series, regressions as red crosses."""
     fig = _new()
-    for series in dict.fromkeys(p.series for p in points):
+    all_series = list(dict.fromkeys(p.series for p in points))
+    for series, name in zip(all_series, unique([_short(s) for s in all_series]), strict=True):
         pts = [p for p in points if p.series == series]
         fig.add_trace(
             go.Scatter(
                 x=[p.started_at for p in pts],
                 y=[p.interval.rate for p in pts],
                 mode="lines+markers",
-                name=_short(series),
+                name=name,
                 hovertext=[p.run_id for p in pts],
                 error_y={
                     "type": "data",
@@ -132,13 +175,15 @@ def trend_figure(fig_id: str, points: Sequence[TrendPoint]) -> Figure:
             hovertext=[p.run_id for p in bad],
         )
     )
-    fig.update_yaxes(range=[0, 1.05], title="pass rate")
-    return _figure(fig_id, "Pass rate over runs", fig)
+    fig.update_yaxes(range=[0, 1.05], title="final pass rate")
+    # The legend below the plot, not beside it: beside it, it takes a phone's whole width.
+    fig.update_layout(legend={"orientation": "h", "y": -0.25, "yanchor": "top"})
+    return _figure(fig_id, "Final pass rate over runs (each episode's last graded turn)", fig, 420)
 
 
 def cluster_figure(fig_id: str, work: Sequence[NodeWork]) -> Figure:
     """Busy seconds and dispatch counts per node."""
-    names = [_short(w.node) for w in work]
+    names = unique([_short(w.node) for w in work])
     fig = _new(
         [
             go.Bar(x=names, y=[w.busy_ms / 1000 for w in work], name="busy s", offsetgroup="busy"),

@@ -4,7 +4,13 @@ Two pass rates per configuration: **pass@1**, the opening turn's verdict before 
 turns hand the swarm the failing checks' expected values, so later turns are helped), and the
 **final pass** rate, the last graded turn of each complete episode. Turns to green is the mean
 turn number of an episode's first green grade, over the episodes that got one. Each row says
-which rate it is ranked by (:data:`RANK_BY`).
+which rate it is ranked by (:data:`RANK_BY`). Dimension means average each episode's *final*
+graded turn (the product it ended with), as the paired comparison does, so the two agree.
+
+Every row below the best carries its difference from the best row on the ranked rate, with a
+95% interval: paired when the two configurations' episodes pair one to one on (task, seed),
+unpaired otherwise (:mod:`reports.difference`). pass^k is shown only when at least
+:data:`MIN_PASS_K_TASKS` tasks were tried k times: from one task it is an anecdote.
 
 Configurations are grouped into *tiers*: connected runs of overlapping 95% intervals.
 Everyone in a tier is shown as tied (``=1``); only a configuration whose interval is
@@ -21,11 +27,14 @@ from typing import Literal
 import pandas as pd
 
 from reports._stats import Interval, pass_hat_k, wilson
+from reports.difference import Difference, episode_difference
 from verifier import DIMENSIONS
 
 #: What a leaderboard can rank by, and how the report names it.
 RANK_BY: dict[str, str] = {"final": "final pass rate", "pass@1": "pass@1 (opening turn)"}
 RankBy = Literal["final", "pass@1"]
+#: Fewest tasks tried k times for pass^k to be shown: below it one lucky task reads as 100%.
+MIN_PASS_K_TASKS = 5
 
 
 @dataclass
@@ -50,6 +59,28 @@ class LeaderRow:
     green_episodes: int = 0
     #: Which rate the tiers are drawn from: a key of :data:`RANK_BY`.
     ranked_by: RankBy = "final"
+    #: Short unique label (see :mod:`reports.labels`); the config key when none was given.
+    label: str = ""
+    #: The full definition (fleet URLs, knobs) behind the label, for a tooltip.
+    definition: str = ""
+    #: Ranked rate minus the best row's, with its interval; None on the best row itself.
+    vs_best: Difference | None = None
+
+    @property
+    def pass_k_shown(self) -> float | None:
+        """pass^k when it rests on at least MIN_PASS_K_TASKS tasks, else None."""
+        return self.pass_k if self.pass_k_tasks >= MIN_PASS_K_TASKS else None
+
+    @property
+    def pass_k_note(self) -> str:
+        """What pass^k rests on, or why it is hidden."""
+        if self.k is None:
+            return "no task tried twice"
+        if self.pass_k_shown is None:
+            return (
+                f"needs ≥{MIN_PASS_K_TASKS} tasks tried k={self.k} times (has {self.pass_k_tasks})"
+            )
+        return f"k={self.k} over {self.pass_k_tasks} tasks"
 
     @property
     def ranked(self) -> Interval:
@@ -81,15 +112,46 @@ def leaderboard(
     if rank_by not in RANK_BY:
         raise ValueError(f"rank_by must be one of {', '.join(RANK_BY)}, not {rank_by!r}")
     eps = episodes.merge(runs[["run_id", group_by]], on="run_id")
-    dim_means = _dimension_means(grades, eps, group_by)
+    dim_means = _dimension_means(_final_turn(grades), eps, group_by)
+    groups = dict(iter(eps.groupby(group_by, sort=True)))
     rows = [
         _row(config, group, runs, dim_means.get(config, {}), group_by)
-        for config, group in eps.groupby(group_by, sort=True)
+        for config, group in groups.items()
     ]
     for row in rows:
         row.ranked_by = rank_by
+        row.label = row.label or row.config
     assign_tiers(rows)
-    return sorted(rows, key=lambda r: (r.tier, -r.ranked.rate, r.config))
+    rows.sort(key=lambda r: (r.tier, -r.ranked.rate, r.config))
+    _differences_from_best(rows, groups, rank_by)
+    return rows
+
+
+def _final_turn(grades: pd.DataFrame) -> pd.DataFrame:
+    """Each episode's grade rows at its last graded turn."""
+    if grades.empty:
+        return grades
+    return grades[grades.turn == grades.groupby("episode_id").turn.transform("max")]
+
+
+def _ranked_sample(group: pd.DataFrame, rank_by: RankBy) -> pd.DataFrame:
+    """The episodes the ranked rate counts, with the bool column ``ok``."""
+    if rank_by == "pass@1" and "first_verdict" in group:
+        graded = group[group.first_verdict.notna()]
+        return graded.assign(ok=graded.first_verdict == "pass")
+    done = group[group.complete]
+    return done.assign(ok=done.passed.astype(bool))
+
+
+def _differences_from_best(
+    rows: list[LeaderRow], groups: dict[object, pd.DataFrame], rank_by: RankBy
+) -> None:
+    if len(rows) < 2:
+        return
+    by_key = {str(k): g for k, g in groups.items()}
+    best = _ranked_sample(by_key[rows[0].config], rank_by)
+    for row in rows[1:]:
+        row.vs_best = episode_difference(best, _ranked_sample(by_key[row.config], rank_by), "ok")
 
 
 def _row(

@@ -17,7 +17,10 @@ def _result(ch: DimensionChange) -> str:
 
 def comparison_table(c: Comparison) -> Table:
     """One row per dimension: paired counts, McNemar, bootstrap, adjusted p, MDE, result."""
-    table = Table(title=f"{c.candidate} vs baseline {c.baseline}: {c.n_pairs} pairs (task, seed)")
+    table = Table(
+        title=f"{c.candidate} vs baseline {c.baseline}: {c.n_pairs} pairs (task, seed)",
+        caption=difference_sentence(c),
+    )
     table.add_column("dimension", no_wrap=True)
     for column in (
         "pairs",
@@ -46,6 +49,17 @@ def comparison_table(c: Comparison) -> Table:
             _result(ch),
         )
     return table
+
+
+def difference_sentence(c: Comparison) -> str:
+    """The final pass-rate difference with its interval, in words ('' when not computed)."""
+    d = c.pass_diff
+    if d is None:
+        return ""
+    return (
+        f"Final pass rate (last graded turn): {d.rate_a:.0%} -> {d.rate_b:.0%}, "
+        f"difference {d.text()} (candidate - baseline, 95%, {d.method})."
+    )
 
 
 def mde_sentence(c: Comparison) -> str:

@@ -4,12 +4,29 @@ Every line has ``ts`` (UTC ISO-8601), ``seq`` (1, 2, ...), ``run_id`` and ``even
 the event's own fields. Event names (contract 2) and who writes them:
 
 - ``swarm run`` (the CLI): ``run_started`` (pool, knobs), ``contract_frozen``, ``smoke``,
-  ``review``, ``low_confidence_ask``, ``run_finished`` (status, gates, usage, elapsed_ms).
-- the scheduler: ``plan_loaded`` (tasks, deps, files, plan_confidence), ``plan_extended``
-  (bonus tasks), ``task_dispatched``, ``task_retry``, ``task_completed``, ``judge_verdict``,
-  ``scheduler_stuck``, ``run_paused`` / ``run_resumed``.
-- the dispatcher, through the scheduler's per-attempt sink: ``tool_call``, ``file_written``
-  (the scheduler adds ``task_id``, ``attempt``, ``epoch`` and ``device``).
+  ``review``, ``low_confidence_ask`` (plan_confidence, questions, floor, base_floor,
+  planner_strength), ``run_finished`` (status, gates, usage, elapsed_ms).
+- the pipeline's phases (``swarm.timeline.phase``): ``phase_started`` (phase) and
+  ``phase_finished`` (phase, elapsed_ms, ok) around scout, plan, detail, contracts, build
+  and gates; ``build_overlap`` (edges_dropped, stubs_written) under ``build.frozen_overlap``.
+- every model call (planner, contracts, workers, gates): ``model_call`` (node, elapsed_ms,
+  model_ms as the transport reported it, prompt_tokens, completion_tokens, ok), written
+  when the call ends; ``swarm timeline`` builds the per-phase, per-device timeline from these.
+- before planning: ``scout_finished`` (lens, device, partial, findings, chars, elapsed_s,
+  error), one per research scout; ``best_of_n_forced`` (drafts, floor, plan_confidence)
+  when one low-confidence draft is re-planned best-of-N.
+- the scheduler: ``plan_loaded`` (tasks, deps, files, plan_confidence, ask_floor),
+  ``plan_extended`` (bonus tasks), ``task_dispatched``, ``task_retry``, ``task_completed``,
+  ``judge_verdict`` (task_id, verdict, confidence, deterministic, action, acted, device; an
+  LLM judge's also judge_device), ``scheduler_stuck``, ``run_paused`` / ``run_resumed``.
+- side calls on free slots (``swarm.pipeline.review``): the LLM in-flight judge's
+  ``judge_verdict`` with ``deterministic: false`` (through the scheduler, which acts only
+  at ``judge.llm.confidence_bar``); ``prereview_findings`` (task_id, device of the reviewer,
+  findings count, items, path); ``side_call_failed`` (kind, task_id, device, error);
+  ``side_call_dropped`` (a judge call whose attempt ended, cancelled to free its slot).
+- the dispatcher, through the scheduler's per-attempt sink: ``tool_call``, ``file_written``,
+  ``skeleton_written`` (task_id, file, imports_ok, error) (the scheduler adds ``task_id``,
+  ``attempt``, ``epoch`` and ``device``).
 
 Because a killed run still leaves its story, ``swarm.report.rebuild_report`` can rebuild
 the final report from this file alone.

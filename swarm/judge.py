@@ -117,6 +117,9 @@ class VerdictKind(StrEnum):
     BROKEN_CODE = "broken_code"
     NO_FIRST_WRITE = "no_first_write"
     ACCEPT = "accept"
+    # Only the LLM judge (swarm.pipeline.review) says these; both act as a noted restart.
+    SPEC_DRIFT = "spec_drift"
+    SPLIT = "split"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ KNOB_MODULES: list[str] = [
     "swarm.pipeline.mcp",
     "swarm.pipeline.gates",
     "swarm.pipeline.run",
+    "swarm.pipeline.review",
 ]
 
 _TYPES = (bool, int, float, str)

@@ -7,7 +7,7 @@ work for idle devices. Tests drive the scheduler with fakes of all three.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -142,4 +142,40 @@ class Replanner(Protocol):
 
     async def bonus_tasks(self, idle_devices: list[Device], done: list[str]) -> list[Subtask]:
         """New subtasks (may depend on done tasks only), or an empty list."""
+        ...
+
+
+@dataclass(frozen=True)
+class SideCall:
+    """A model call outside the plan (the LLM judge, a pre-review) run on one claimed slot.
+
+    The scheduler claims a free slot of the device before ``run`` starts and frees it when
+    ``run`` returns, so a side call never stacks on a busy node.
+    """
+
+    kind: str
+    """``judge`` or ``prereview``: what the call is for (events, tests)."""
+    run: Callable[[Device], Awaitable[Verdict | None]]
+    """Runs the call on the device it is given; a verdict it returns is about ``task_id``."""
+    task_id: str | None = None
+    epoch: int | None = None
+    """The judged attempt's epoch: a verdict about an attempt that has ended is dropped."""
+    confidence_bar: float = 1.0
+    """An advisory verdict acts only at or above this confidence."""
+
+
+class SideWork(Protocol):
+    """Offers side calls for slots that no ready task wants (see ``swarm.pipeline.review``)."""
+
+    poll_s: float
+    """While a slot is free and workers run, how often the scheduler asks again."""
+
+    def next_call(
+        self, device: Device, running: Sequence[TaskView], finished: Sequence[str]
+    ) -> SideCall | None:
+        """The call to run on ``device``'s free slot now, or None.
+
+        ``running`` are live views of the running attempts; ``finished`` the ids of tasks
+        done or salvaged, in plan order.
+        """
         ...

@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from brain._errors import ConfigError
 from brain._types import ChatRequest, ChatResponse, FinishReason, ToolCall, Usage
 from brain.sim._catalog import Catalog, SimTask, default_catalog_dir, load_catalog
 from brain.sim._imports import CrossUse, cross_module_functions
@@ -27,7 +28,16 @@ from brain.sim._mutations import drifted_name, rename_identifier, stub_bodies
 from brain.sim._profiles import SLOW_FACTOR, ProfileMix, parse_profiles
 from brain.sim._reply import Fault, FaultKind, SimReply
 from brain.sim._request import Kind, RequestView
-from brain.sim._roles import examples, judge, planner, user, worker
+from brain.sim._roles import (
+    examples,
+    judge,
+    planner,
+    prereview,
+    scout,
+    semantic_judge,
+    user,
+    worker,
+)
 from brain.sim._roles.filler import fit, minimal
 from brain.sim._seeding import OccurrenceCounter, draw, fingerprint, rng, short_hash
 
@@ -62,8 +72,17 @@ def _response_tokens(response: ChatResponse) -> int:
 class RulePolicy:
     """The rule-based :class:`~brain.sim.SimPolicy`: planner, worker and harness-brain roles."""
 
-    def __init__(self, mix: ProfileMix, *, seed: int, time_scale: float, catalog: Catalog):
+    def __init__(
+        self,
+        mix: ProfileMix,
+        *,
+        seed: int,
+        time_scale: float,
+        catalog: Catalog,
+        decode_tps: float = DECODE_TOKENS_PER_S,
+    ):
         self.mix, self.seed, self.time_scale, self.catalog = mix, seed, time_scale, catalog
+        self.decode_tps = decode_tps
         self._seen = OccurrenceCounter()
         self._faulted = OccurrenceCounter()
         self._answered = OccurrenceCounter()  # per conversation: openings answered unfaulted
@@ -90,7 +109,7 @@ class RulePolicy:
             self._note_attempt(view)
         response = self._answer(view, key)
         prompt, completion = _request_tokens(request), _response_tokens(response)
-        latency = prompt / PREFILL_TOKENS_PER_S + completion / DECODE_TOKENS_PER_S
+        latency = prompt / PREFILL_TOKENS_PER_S + completion / self.decode_tps
         latency *= self.time_scale * (SLOW_FACTOR if self._hit("slow", key, occurrence) else 1.0)
         response.usage = Usage(prompt_tokens=prompt, completion_tokens=completion)
         response.model, response.latency_ms = model, latency * 1000.0
@@ -169,6 +188,9 @@ class RulePolicy:
                 wrong_golden=self._hit("wrong-golden", *view.conversation_key),
             ),
             "SpecExamples": examples.spec_examples,
+            "ScoutFindings": lambda: scout.scout_findings(view),
+            "SemanticVerdict": lambda: semantic_judge.semantic_verdict(view, about),
+            "PreReviewReport": lambda: prereview.prereview_report(view, about),
         }
         return answers[name]() if name in answers else minimal(view.schema)
 
@@ -246,12 +268,22 @@ def make_policy(
     rate: float | None = None,
     time_scale: float = 1.0,
     catalog_dir: Path | None = None,
+    decode_tps: float | None = None,
 ) -> RulePolicy:
     """The policy for ``profile_spec`` (``drifter+flaky``, ``stubber:0.5``...).
 
     Unknown profile → :class:`brain.ConfigError` naming the known ones. The catalog
-    defaults to ``gym/catalog`` (read as data).
+    defaults to ``gym/catalog`` (read as data). ``decode_tps`` is the modelled decode speed
+    (tokens per second, default :data:`DECODE_TOKENS_PER_S`); a non-positive one is a ConfigError.
     """
     mix = parse_profiles(profile_spec, rate=rate)
     catalog = load_catalog(Path(catalog_dir) if catalog_dir else default_catalog_dir())
-    return RulePolicy(mix, seed=seed, time_scale=max(0.0, time_scale), catalog=catalog)
+    if decode_tps is not None and decode_tps <= 0:
+        raise ConfigError(f"tps must be above 0, got {decode_tps:g}")
+    return RulePolicy(
+        mix,
+        seed=seed,
+        time_scale=max(0.0, time_scale),
+        catalog=catalog,
+        decode_tps=decode_tps or DECODE_TOKENS_PER_S,
+    )

@@ -1,4 +1,6 @@
-"""``sim:PROFILE[+PROFILE...]?seed=N&rate=R&time_scale=S`` — the in-process simulator transport.
+"""``sim:PROFILE[+PROFILE...]?seed=N&rate=R&time_scale=S&tps=T`` — the in-process simulator.
+
+``tps`` is the modelled decode speed in tokens per second (default 40).
 
 No network: the policy's :class:`SimReply` is delivered here, its latency slept with
 :func:`asyncio.sleep` and its fault raised as the error class the wire transports
@@ -23,7 +25,7 @@ from brain.sim._reply import Fault, FaultKind, SimPolicy
 #: so a caller with the watchdog disabled still gets an answer.
 STALL_S = 30.0
 #: Query options a ``sim:`` URL understands; fleet fields are stripped before we see the URL.
-_OPTIONS = ("seed", "rate", "time_scale", "catalog", "model")
+_OPTIONS = ("seed", "rate", "time_scale", "catalog", "model", "tps")
 
 
 def fault_error(fault: Fault, *, where: str = "sim") -> BrainError:
@@ -82,6 +84,7 @@ class SimTransport:
             rate=_number(options, "rate", float, None, url),
             time_scale=time_scale,
             catalog_dir=Path(options["catalog"]) if options.get("catalog") else None,
+            decode_tps=_number(options, "tps", float, None, url),
         )
         return cls(
             policy,

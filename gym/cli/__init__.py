@@ -10,14 +10,14 @@ import sys
 
 import typer
 
-from gym.cli import _ledger, _models, _report, _run, _sim, _tasks, _tune
+from gym.cli import _ab, _ledger, _models, _report, _run, _sim, _tasks, _triage, _tune, _view
 
 app = typer.Typer(
     name="gym",
     help="Self-driving benchmark harness for multi-agent coding swarms.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
 )
 
 
@@ -34,7 +34,7 @@ def _version_command() -> None:
     typer.echo(_version("swarm-gym"))
 
 
-for module in (_run, _tasks, _sim, _models, _ledger, _report, _tune):
+for module in (_run, _tasks, _sim, _models, _ledger, _report, _tune, _view, _ab, _triage):
     module.register(app)
 
 

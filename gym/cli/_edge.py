@@ -34,9 +34,14 @@ def fail(prefix: str, exc: Exception, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def opt(help_text: str, *names: str) -> Any:
-    """A typer option with help text (and optional explicit flag names)."""
-    return typer.Option(*names, help=help_text)
+def opt(help_text: str, *names: str, metavar: str | None = None) -> Any:
+    """A typer option with help text, optional explicit flag names and a plain metavar.
+
+    A flag (``--x/--no-x``) gets an empty metavar: it takes no value, so help shows none.
+    """
+    if metavar is None and any("/" in n for n in names):
+        metavar = ""
+    return typer.Option(*names, help=help_text, metavar=metavar)
 
 
 def serve_until_stopped(wait: Callable[[], object], stop: Callable[[], object]) -> None:

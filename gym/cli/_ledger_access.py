@@ -18,9 +18,10 @@ from gym.cli._edge import fail
 from ledger import Ledger, LedgerError
 
 _GYM_DIR_HELP = "Gym directory holding ledger.sqlite (default: gym.toml's gym_dir, else ./.gym)."
-GymDir = Annotated[Path | None, typer.Option("--gym-dir", help=_GYM_DIR_HELP)]
+GymDir = Annotated[Path | None, typer.Option("--gym-dir", help=_GYM_DIR_HELP, metavar="DIR")]
 RunRefs = Annotated[
-    list[str] | None, typer.Option("--runs", help="Only these runs (repeat or comma list).")
+    list[str] | None,
+    typer.Option("--runs", help="Only these runs (repeat or comma list).", metavar="RUN[,RUN]"),
 ]
 
 

@@ -22,20 +22,24 @@ sim_app = typer.Typer(help="The offline model simulator.", no_args_is_help=True)
 
 @sim_app.command("serve")
 def serve(
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 = any free port).")] = 8765,
-    profile: Annotated[str, typer.Option(help="Profile(s), e.g. competent or flaky+slow.")] = (
-        "competent"
-    ),
-    seed: Annotated[int, typer.Option(help="Seed of the deterministic policy.")] = 0,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port (0 = any free port).", metavar="PORT")
+    ] = 8765,
+    profile: Annotated[
+        str, typer.Option(help="Profile(s), e.g. competent or flaky+slow.", metavar="PROFILE")
+    ] = ("competent"),
+    seed: Annotated[int, typer.Option(help="Seed of the deterministic policy.", metavar="N")] = 0,
     rate: Annotated[
-        float | None, typer.Option(min=0, max=1, help="Rate of the profiles' misbehaviour.")
+        float | None,
+        typer.Option(min=0, max=1, help="Rate of the profiles' misbehaviour.", metavar="RATE"),
     ] = None,
     time_scale: Annotated[
-        float, typer.Option(min=0, help="Multiplier on modelled latency (0 = instant).")
+        float,
+        typer.Option(min=0, help="Multiplier on modelled latency (0 = instant).", metavar="X"),
     ] = 1.0,
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Interface to bind.", metavar="HOST")] = "127.0.0.1",
     catalog_dir: Annotated[
-        Path | None, typer.Option(help="Catalog of tasks the sim recognizes.")
+        Path | None, typer.Option(help="Catalog of tasks the sim recognizes.", metavar="DIR")
     ] = None,
 ) -> None:
     """Serve the simulator over HTTP (OpenAI /v1/chat/completions, Anthropic /v1/messages)."""

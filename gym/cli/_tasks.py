@@ -29,8 +29,10 @@ from verifier import (
     read_report,
 )
 
-CatalogOpt = Annotated[Path | None, typer.Option(help="Catalog directory (default: built-in).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+CatalogOpt = Annotated[
+    Path | None, typer.Option(help="Catalog directory (default: built-in).", metavar="DIR")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.", metavar="")]
 EVENTS_HELP = "The swarm's JSONL event log (default: newest WORKDIR/.swarm/run-*.jsonl)."
 JUDGE_HELP = "Judge brain URL, e.g. sim:competent or anthropic:MODEL (default: no judge)."
 
@@ -103,7 +105,9 @@ def _print_self_test(result: verifier.SelfTestResult) -> None:
 
 @tasks_app.command("check")
 def check_tasks(
-    ids: Annotated[list[str] | None, typer.Argument(help="Task ids (default: all).")] = None,
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="Task ids (default: all).", metavar="ID")
+    ] = None,
     catalog: CatalogOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -170,17 +174,30 @@ def _close(judge: Transport | None) -> None:
 
 
 def verify(
-    workdir: Annotated[Path, typer.Argument(help="The produced app's directory.")],
-    task: Annotated[str, typer.Option("--task", help="Task directory, or a catalog task id.")],
-    stage: Annotated[int, typer.Option(help="Stage to grade at (1 = the opening spec).")] = 1,
+    workdir: Annotated[
+        Path, typer.Argument(help="The produced app's directory.", metavar="WORKDIR")
+    ],
+    task: Annotated[
+        str, typer.Option("--task", help="Task directory, or a catalog task id.", metavar="DIR|ID")
+    ],
+    stage: Annotated[
+        int, typer.Option(help="Stage to grade at (1 = the opening spec).", metavar="N")
+    ] = 1,
     report: Annotated[
-        Path | None, typer.Option(help="The swarm's report JSON (contract 2).")
+        Path | None,
+        typer.Option(help="The swarm's report JSON (what `swarm run` prints).", metavar="FILE"),
     ] = None,
-    events: Annotated[Path | None, typer.Option(help=EVENTS_HELP)] = None,
-    no_judge: Annotated[bool, typer.Option("--no-judge", help="Skip the AI judge.")] = False,
-    judge: Annotated[str | None, typer.Option(help=JUDGE_HELP)] = None,
-    catalog: Annotated[Path | None, typer.Option(help="Catalog for a task given by id.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the grade as JSON.")] = False,
+    events: Annotated[Path | None, typer.Option(help=EVENTS_HELP, metavar="FILE")] = None,
+    no_judge: Annotated[
+        bool, typer.Option("--no-judge", help="Skip the AI judge.", metavar="")
+    ] = False,
+    judge: Annotated[str | None, typer.Option(help=JUDGE_HELP, metavar="URL")] = None,
+    catalog: Annotated[
+        Path | None, typer.Option(help="Catalog for a task given by id.", metavar="DIR")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the grade as JSON.", metavar="")
+    ] = False,
 ) -> None:
     """Grade WORKDIR on seven dimensions; exit 0 pass, 1 not pass, 2 bad usage."""
     transport: Transport | None = None

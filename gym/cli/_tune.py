@@ -1,4 +1,8 @@
-"""`gym tune`: paired A/B experiments over scope-guarded swarm knobs.
+"""`gym tune`: paired A/B experiments over the tweaker's safe knobs.
+
+``--from-run RUN|last`` tests the proposals a run's cluster reds make (each naming its
+trigger) on that run's own config; ``--propose k=v`` tests one proposal by hand, refused
+whole when any knob in it is structural (those go through `gym ab`).
 
 Prints each experiment's table and decision as it finishes; the adopted knob set is
 written to a knob file (never applied by itself). Bad input is one line and exit 2.
@@ -58,13 +62,15 @@ def _table(exp: Any) -> Table:
 
 def _printer(console: Console) -> Any:
     def show(exp: Any) -> None:
-        delta = exp.proposal.delta
+        was = ", ".join(str(d.old) for d in exp.proposal.deltas)
         console.print(
             Text(
-                f"experiment #{exp.index + 1}: {delta.arg()} (was {delta.old}), "
+                f"experiment #{exp.index + 1}: {exp.proposal.arg()} (was {was}), "
                 f"proposed by {exp.proposal.source}"
             )
         )
+        if exp.proposal.trigger:
+            console.print(Text(f"  trigger: {exp.proposal.trigger}"))
         console.print(_table(exp))
         if exp.proposal.source == "brain" and exp.proposal.rationale:
             console.print(Text(f"  rationale: {exp.proposal.rationale}"))
@@ -79,6 +85,12 @@ def _printer(console: Console) -> Any:
 
 
 def tune(
+    from_run: Annotated[
+        str | None, _opt("Test a run's proposals on that run's config (RUN or 'last').")
+    ] = None,
+    propose: Annotated[
+        list[str] | None, _opt("Test this change, name=value (repeatable: one proposal).")
+    ] = None,
     suite: Annotated[str | None, _opt("Suite both arms play (fixed tasks and seeds).")] = None,
     knob_candidates: Annotated[str | None, _opt("Comma list of knobs it may move.")] = None,
     episodes_per_arm: Annotated[int | None, _opt("Sampled episodes per arm (no suite).")] = None,
@@ -118,11 +130,19 @@ def tune(
         console.width = 120  # logs and CI: keep each table row on one line
     try:
         base = load_config(flags, toml_path=config_file).config
+        proposals = None
+        if from_run is not None:
+            base, proposals = _from_run(base, from_run, console)
+        if propose:
+            from gym.tweaker import checked_proposal
+
+            proposals = [checked_proposal(base, propose)]
         options = TuneOptions(
             candidates=knob_candidates.split(",") if knob_candidates else None,
-            experiments=experiments,
+            experiments=experiments if proposals is None else min(experiments, len(proposals)),
             episodes_per_arm=episodes_per_arm,
             out=out,
+            proposals=proposals,
         )
         result = run_tune(base, options, on_experiment=_printer(console))
     except (GymConfigError, BrainError, LedgerError, ValidationError) as exc:
@@ -132,9 +152,29 @@ def tune(
     _conclusion(console, result)
 
 
+def _from_run(base: Any, ref: str, console: Console) -> tuple[Any, list[Any]]:
+    """The run's own config (this command's ledger) and the proposals its cluster reds make."""
+    from gym.tweaker import propose_for_run
+    from ledger import Ledger
+
+    with Ledger.open(base.gym_dir, create=False) as ledger:
+        run_id = ledger.resolve_run(ref)
+        found = propose_for_run(ledger, run_id)
+    for trigger in found.triggers:
+        console.print(Text(f"trigger {trigger.label()}"))
+    if not found.proposals:
+        why = "no cluster red" if not found.triggers else "no safe knob change answers its reds"
+        raise GymConfigError(f"run {run_id}: {why}; nothing to tune")
+    return found.config, found.proposals
+
+
 def _conclusion(console: Console, result: Any) -> None:
     if not result.experiments:
         console.print("no experiment ran: every change in scope was already tried")
+    for exp in result.experiments:
+        console.print(
+            Text(f"recorded: ledger experiment {exp.experiment_id}: {exp.decision.outcome}")
+        )
     if result.knob_file is None:
         console.print("nothing adopted; no knob file written")
         return

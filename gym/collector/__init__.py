@@ -18,6 +18,7 @@ from gym.collector._evidence import (
     tree_digest,
 )
 from gym.collector._infra import connection_failure, infra_error, infra_problem
+from gym.collector._timeline import turn_timeline, write_timeline
 
 __all__ = [
     "collect",
@@ -33,4 +34,6 @@ __all__ = [
     "read_events",
     "rebuild_report",
     "tree_digest",
+    "turn_timeline",
+    "write_timeline",
 ]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gym.collector._event_log import read_events, rebuild_report
+from gym.collector._timeline import turn_timeline
 from gym.runner import SwarmRun
 from verifier import read_tree_file, tree_files
 
@@ -40,6 +41,10 @@ class Evidence:
     files_written: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    #: The swarm's capped worker transcript beside the event log, when it wrote one.
+    transcript_path: Path | None = None
+    #: The turn's per-phase, per-device timeline (``swarm.timeline`` JSON), if drawable.
+    timeline: dict[str, Any] | None = None
 
     @property
     def status(self) -> str:
@@ -64,6 +69,8 @@ def collect(run: SwarmRun, workdir: Path, *, since_events: set[Path] | None = No
         run, report, source, events_path, len(events), tree=tree, digest=tree_digest(workdir, tree)
     )
     evidence.planned = planned_files(events)
+    evidence.transcript_path = _transcript_beside(events_path)
+    evidence.timeline = turn_timeline(events)
     _count(evidence, report or {}, events)
     return evidence
 
@@ -104,6 +111,14 @@ def _turn_event_log(workdir: Path, report: dict[str, Any] | None, before: set[Pa
             return named
     fresh = [p for p in swarm_dir.glob("run-*.jsonl") if p not in before and _real_file(p)]
     return max(fresh, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def _transcript_beside(events_path: Path | None) -> Path | None:
+    """``.swarm/transcript-<id>.jsonl`` beside ``run-<id>.jsonl`` (the swarm worker writes it)."""
+    if events_path is None:
+        return None
+    path = events_path.with_name("transcript-" + events_path.name.removeprefix("run-"))
+    return path if _real_file(path) else None
 
 
 def produced_tree(workdir: Path) -> dict[str, int]:

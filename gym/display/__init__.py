@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gym.display._banner import (
     REAL_MODELS_HINT,
+    SIMULATED_LINE,
     RunSummary,
     print_banner,
     print_summary,
@@ -27,5 +28,6 @@ __all__ = [
     "run_summary",
     "RunProgress",
     "RunSummary",
+    "SIMULATED_LINE",
     "summary_table",
 ]

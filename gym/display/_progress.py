@@ -2,7 +2,8 @@
 
 On a terminal, a rich live panel shows episodes done / running / failed, each
 running episode's turn and phase, elapsed time and the running pass rate. Off a
-terminal (CI, pipes, tests) one plain line is printed per finished episode.
+terminal (CI, pipes, tests) one plain line is printed per finished episode. Both show an
+estimate of the time left. Progress goes to stderr; results go to stdout.
 Task ids and errors may come from a model: they are printed as plain text,
 never interpreted as rich markup.
 """
@@ -16,6 +17,14 @@ from dataclasses import dataclass, field
 from rich import box
 from rich.console import Console, Group
 from rich.live import Live
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -66,6 +75,21 @@ class RunProgress:
         ]
         return sum(r.outcome == Outcome.PASS for r in graded) / len(graded) if graded else None
 
+    def eta_s(self) -> float | None:
+        """Seconds left at the pace so far (finished episodes per second); None before any."""
+        done = len(self.results)
+        if not done:
+            return None
+        return (time.monotonic() - self.started) / done * max(self.total - done, 0)
+
+    def eta_text(self) -> str:
+        """``eta 1m05s``, or ``eta –`` before the first episode finishes."""
+        eta = self.eta_s()
+        if eta is None:
+            return "eta –"
+        minutes, seconds = divmod(round(eta), 60)
+        return f"eta {minutes}m{seconds:02d}s" if minutes else f"eta {seconds}s"
+
     def render(self) -> Group:
         """The live panel."""
         counts, rate = self.counts(), self.pass_rate()
@@ -84,9 +108,20 @@ class RunProgress:
 
 
 class LiveProgress(RunProgress):
-    """The rich live display (a terminal is attached)."""
+    """The rich live display (a terminal is attached): a bar with elapsed time and an ETA
+    (rich's TimeRemainingColumn, from the pace of finished episodes) above the panel."""
 
     def __enter__(self) -> LiveProgress:
+        self._bar = Progress(
+            TextColumn("episodes"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=self.console,
+        )
+        self._bar_task = self._bar.add_task("episodes", total=self.total)
         self._live = Live(
             self.render(),
             console=self.console,
@@ -99,6 +134,18 @@ class LiveProgress(RunProgress):
 
     def __exit__(self, *exc: object) -> None:
         self._live.__exit__(None, None, None)
+
+    def render(self) -> Group:
+        """The bar with its ETA, then the panel."""
+        panel = super().render()
+        bar = getattr(self, "_bar", None)
+        return panel if bar is None else Group(bar.get_renderable(), panel)
+
+    def episode_finished(self, result: EpisodeResult) -> None:
+        """Advance the bar (its ETA follows)."""
+        super().episode_finished(result)
+        if getattr(self, "_bar", None) is not None:
+            self._bar.advance(self._bar_task)
 
 
 class PlainProgress(RunProgress):
@@ -116,7 +163,7 @@ class PlainProgress(RunProgress):
         line = (
             f"[{len(self.results)}/{self.total}] episode {result.plan.index} "
             f"{result.task} ({result.plan.persona}): {result.outcome.value} after "
-            f"{result.turns} turn(s) in {result.elapsed_s:.1f}s"
+            f"{result.turns} turn(s) in {result.elapsed_s:.1f}s · {self.eta_text()}"
         )
         self.console.print(Text(line + (f" — {result.error}" if result.error else "")))
 

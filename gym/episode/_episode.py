@@ -52,7 +52,7 @@ class EpisodeResult:
     error: str = ""
     #: Ledger id; '' until the episode is recorded.
     episode_id: str = ""
-    #: Where the workdir came from: fresh | seed | kept ('' if it never started).
+    #: Where the workdir came from: fresh | seed | reference | kept ('' if it never started).
     start: str = ""
     #: Wall time of the whole episode, seconds.
     elapsed_s: float = 0.0
@@ -109,7 +109,8 @@ class EpisodeContext:
     ledger: Ledger
     #: Task id -> task; invented tasks are added as the run goes.
     tasks: dict[str, Task]
-    #: Green apps kept for continue-existing; None for suites (reproducible starts).
+    #: Store of green apps (kept for ``--from-kept`` runs); None for suites. Episodes start
+    #: from it only when ``config.from_kept`` is set.
     kept: KeptApps | None
     progress: ProgressSink
 
@@ -178,7 +179,7 @@ async def _start(plan: EpisodePlan, ctx: EpisodeContext, result: EpisodeResult) 
         if archetype == Archetype.CONTINUE_EXISTING:
             archetype = Archetype.HEAVY_SPEC.value
         plan = plan.model_copy(update={"task": invention.task.id, "archetype": archetype})
-    return resolve_start(plan, ctx.tasks, ctx.kept)
+    return resolve_start(plan, ctx.tasks, ctx.kept if ctx.config.from_kept else None)
 
 
 def _begin(

@@ -1,8 +1,11 @@
-"""Where an episode starts: a kept green app, the task's seed codebase, or an empty dir.
+"""Where an episode starts: the task's seed codebase, an earlier stage's reference, a kept
+green app (only when asked), or an empty dir.
 
-continue-existing prefers a green app kept by an earlier episode (and asks for that
-task's next stage), else the task's own seed; the generator has already fallen back
-to a heavy-spec task when the catalog offers no continue-existing one.
+continue-existing starts from the task's own seed, or — for a task without one — from the
+reference of stage 1 and asks for stage 2. Both come from the task, so two runs with one
+seed start every episode from the same tree and pair up. A green app kept by an earlier
+episode is used only with ``from_kept`` (``gym run --from-kept``): it asks for that task's
+next stage, but which app is there depends on earlier runs, so such runs do not pair.
 """
 
 from __future__ import annotations
@@ -22,17 +25,21 @@ class Start:
 
     task: Task
     stage: int
-    source: str  # "fresh" | "seed" | "kept"
+    source: str  # "fresh" | "seed" | "reference" | "kept"
     tree: Path | None = None
 
 
 def resolve_start(plan: EpisodePlan, tasks: dict[str, Task], kept: KeptApps | None) -> Start:
-    """Decide the starting point; ``kept`` is None for suites (fixed, reproducible starts)."""
-    if plan.archetype == Archetype.CONTINUE_EXISTING and kept is not None:
-        app = kept.pick({t.id: t.max_stage for t in tasks.values()}, plan.seed)
-        if app is not None:
-            return Start(tasks[app.task], app.stage + 1, "kept", app.path)
+    """Decide the starting point; ``kept`` is None unless kept apps were asked for."""
     task = tasks[plan.task]
+    if plan.archetype == Archetype.CONTINUE_EXISTING:
+        if kept is not None:
+            app = kept.pick({t.id: t.max_stage for t in tasks.values()}, plan.seed)
+            if app is not None:
+                return Start(tasks[app.task], app.stage + 1, "kept", app.path)
+        reference = task.reference_dir(1)
+        if task.seed_dir is None and task.max_stage >= 2 and reference is not None:
+            return Start(task, 2, "reference", reference)
     if task.seed_dir is not None:
         return Start(task, 1, "seed", task.seed_dir)
     return Start(task, 1, "fresh")

@@ -12,7 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gym.collector import Evidence, collect, existing_event_logs, infra_error, produced_tree
+from gym.collector import (
+    Evidence,
+    collect,
+    existing_event_logs,
+    infra_error,
+    produced_tree,
+    write_timeline,
+)
 from gym.config import GymConfig
 from gym.episode._grading import TurnGrade, grade_turn
 from gym.episode._user import visible_findings
@@ -135,6 +142,11 @@ def _record_turn(setup: TurnSetup, result: TurnResult, *, infra: str = "") -> No
     )
     if ev.events_path is not None:
         ledger.store_artifact(eid, ev.events_path, "events", turn=result.turn)
+    if ev.transcript_path is not None:
+        ledger.store_artifact(eid, ev.transcript_path, "transcript", turn=result.turn)
+    timeline = write_timeline(ev.timeline, setup.episode_dir / f"turn-{result.turn}-timeline.json")
+    if timeline is not None:
+        ledger.store_artifact(eid, timeline, "timeline", turn=result.turn)
     if result.grade is not None:
         ledger.store_artifact(eid, setup.workdir, "tree", turn=result.turn)
         ledger.record_grade(eid, result.turn, result.grade)

@@ -1,10 +1,13 @@
 """Choose each episode's archetype, persona and task — or have the brain invent the task.
 
 Plans are drawn up front from the run's seed and saved with the run, so a resumed
-run replays exactly the same episodes. Three sources of tasks:
+run replays exactly the same episodes, and two runs with one seed and one catalog draw the
+same plans (their episodes pair on (task, seed)). Three sources of tasks:
 
-- ``--suite NAME``: the suite's fixed list of (task, persona, seed);
-- the simulated brain: sample the catalog (archetype weighted, persona uniform);
+- ``--suite NAME|FILE``: the suite's fixed list of (task, persona, seed) (``--task`` keeps
+  only those tasks' entries);
+- the simulated brain: sample the catalog (archetype weighted, persona uniform), or only the
+  tasks ``--task`` names;
 - an inventing brain (a real one, or the simulator when ``invent`` is set): it invents a
   task at episode start (:func:`gym.generator.invent_task`), admitted only after its
   self-test.
@@ -67,8 +70,15 @@ def _persona_cycle(config: GymConfig, rng: random.Random) -> list[str]:
 
 
 def _suite_plans(config: GymConfig, suite: Suite, known: dict[str, Task]) -> list[EpisodePlan]:
+    entries = suite.episodes
+    if config.tasks:  # --task limits a suite to its entries of those tasks
+        entries = [e for e in entries if e.task in config.tasks]
+        if not entries:
+            raise GymConfigError(
+                f"suite {suite.name} has no episode of task {', '.join(config.tasks)}"
+            )
     plans = []
-    for i, entry in enumerate(suite.episodes):
+    for i, entry in enumerate(entries):
         if entry.task not in known:
             raise GymConfigError(f"suite {suite.name}: unknown task {entry.task!r}")
         if entry.persona not in PERSONAS:
@@ -100,7 +110,13 @@ def _sample(
     pool = [t for t in tasks if t.archetype == archetype]
     if not pool:  # no task of this archetype: continue-existing falls back to heavy-spec
         pool = [t for t in tasks if t.archetype == Archetype.HEAVY_SPEC] or tasks
-    task = rng.choice(pool).id if pool else ""
+    chosen = rng.choice(pool) if pool else None
+    task = chosen.id if chosen else ""
+    if config.tasks and chosen and not config.archetype:
+        # A run limited by --task: the draw only picks among those tasks, so each plays as
+        # what it is (continue-existing may play any task, from an earlier stage).
+        if archetype != Archetype.CONTINUE_EXISTING:
+            archetype = chosen.archetype.value
     return EpisodePlan(
         index=index,
         archetype=archetype,

@@ -1,6 +1,7 @@
 """Fixed suites: named lists of (task, persona, seed) that nightly regression replays.
 
-A suite is ``gym/generator/suites/<name>.toml``::
+A built-in suite is ``gym/generator/suites/<name>.toml``; ``--suite`` also takes the path of
+a file of the same form::
 
     description = "what it covers"
     [[episodes]]
@@ -54,15 +55,35 @@ def suite_names() -> list[str]:
 
 
 def load_suite(name: str) -> Suite:
-    """Load a built-in suite; GymConfigError names an unknown or malformed one."""
-    if name not in suite_names():
-        raise GymConfigError(f"unknown suite {name!r}; known: {', '.join(suite_names())}")
-    text = (SUITES_DIR / f"{name}.toml").read_text(encoding="utf-8")
+    """Load a built-in suite by name, or a suite TOML file by path.
+
+    A value ending in ``.toml`` or naming an existing file is a path (the suite is named
+    after the file); anything else is a built-in name. GymConfigError names an unknown,
+    unreadable or malformed suite.
+    """
+    path = _suite_path(name)
     try:
-        suite = Suite.model_validate({**tomllib.loads(text), "name": name})
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GymConfigError(f"suite {name}: cannot read {path}: {exc}") from None
+    try:
+        suite = Suite.model_validate({**tomllib.loads(text), "name": path.stem})
     except (tomllib.TOMLDecodeError, ValidationError) as exc:
         raise GymConfigError(f"suite {name}: {str(exc).splitlines()[0]}") from None
     seeds = [e.seed for e in suite.episodes]
     if len(set(seeds)) != len(seeds):
         raise GymConfigError(f"suite {name}: seeds must be distinct (they key resumed episodes)")
     return suite
+
+
+def _suite_path(name: str) -> Path:
+    given = Path(name).expanduser()
+    if name.endswith(".toml") or given.is_file():
+        if not given.is_file():
+            raise GymConfigError(f"suite file {name} does not exist")
+        return given
+    if name not in suite_names():
+        raise GymConfigError(
+            f"unknown suite {name!r}; known: {', '.join(suite_names())} (or give a .toml path)"
+        )
+    return SUITES_DIR / f"{name}.toml"

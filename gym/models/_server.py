@@ -28,9 +28,7 @@ def _free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
-def _command(
-    name: str, host: str, port: int, n_ctx: int, threads: int, verbose: bool
-) -> list[str]:
+def _command(name: str, host: str, port: int, n_ctx: int, threads: int, verbose: bool) -> list[str]:
     return [
         sys.executable, "-m", "llama_cpp.server",
         "--model", str(model_path(name)),
@@ -80,9 +78,7 @@ class LlamaServer:
         """Start the child and wait until it lists its model."""
         if importlib.util.find_spec("llama_cpp") is None:
             raise ModelsError(f"llama-cpp-python is not installed; {INSTALL_HINT}")
-        command = _command(
-            self.name, self.host, self.port, self.n_ctx, self.threads, self.verbose
-        )
+        command = _command(self.name, self.host, self.port, self.n_ctx, self.threads, self.verbose)
         with self._log.open("wb") as log:
             self._proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         self._wait_ready()

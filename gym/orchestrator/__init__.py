@@ -7,6 +7,7 @@ run folder at a time.
 
 from __future__ import annotations
 
+from gym.orchestrator._cost import NodeUsage, RunCost, node_usage, price_run, run_cost
 from gym.orchestrator._disk import DiskFullError, is_disk_full
 from gym.orchestrator._lock import RunBusyError, RunLock
 from gym.orchestrator._preflight import PROBE_TIMEOUT_S, Prepared, load_catalog, prepare
@@ -24,9 +25,14 @@ __all__ = [
     "STOP_SIGNALS",
     "load_catalog",
     "load_run",
+    "node_usage",
+    "NodeUsage",
     "prepare",
     "Prepared",
     "PROBE_TIMEOUT_S",
+    "price_run",
+    "run_cost",
+    "RunCost",
     "run_dir",
     "run_gym",
     "run_record",

@@ -58,9 +58,22 @@ def load_catalog(config: GymConfig) -> list[Task]:
         raise GymConfigError(str(exc)) from None
 
 
+def only_tasks(tasks: list[Task], wanted: list[str]) -> list[Task]:
+    """The catalog limited to ``wanted`` task ids (all of it when none); unknown id = bad input."""
+    if not wanted:
+        return tasks
+    known = {t.id: t for t in tasks}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise GymConfigError(
+            f"unknown task {unknown[0]!r}; known: {', '.join(sorted(known))} (see `gym tasks list`)"
+        )
+    return [known[w] for w in dict.fromkeys(wanted)]
+
+
 async def prepare(config: GymConfig) -> Prepared:
     """Validate the config against the catalog, suites and the live fleet and brain."""
-    tasks = load_catalog(config)
+    tasks = only_tasks(load_catalog(config), config.tasks)
     suite = load_suite(config.suite) if config.suite else None
     try:
         fleet = parse_fleet_spec(config.fleet)

@@ -10,6 +10,7 @@ run at a time (a lock on its folder), and a full disk ends the run the same resu
 from __future__ import annotations
 
 import asyncio
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,11 +32,12 @@ from gym.episode import (
     KeptApps,
     Outcome,
     episode_record,
-    run_episode,
 )
 from gym.errors import SwarmRejectedError
 from gym.generator import EpisodePlan, plan_episodes
+from gym.orchestrator._cost import run_cost
 from gym.orchestrator._disk import DiskFullError, free_reserve, is_disk_full, make_reserve
+from gym.orchestrator._executors import EpisodeExecutor, open_executor
 from gym.orchestrator._lock import RunLock
 from gym.orchestrator._preflight import Prepared, prepare
 from gym.orchestrator._run_folder import load_run, pending_plans, run_dir, save_run, write_summary
@@ -64,26 +66,50 @@ class _Owner:
     interrupted: bool = False
 
 
-def run_gym(config: GymConfig, *, resume: str | None = None, console: Console | None = None) -> str:
+def run_gym(
+    config: GymConfig,
+    *,
+    resume: str | None = None,
+    console: Console | None = None,
+    results: Console | None = None,
+) -> str:
     """Run (or resume) a gym run and return its run id.
+
+    ``console`` gets the banner and the progress (default stderr); ``results`` gets the
+    summary and the next command (default ``console`` when that is given, else stdout), so
+    a script reads results on stdout and a person watches progress on stderr.
 
     Raises GymConfigError before writing anything when the input is bad (and when the
     run to resume is still running), KeyboardInterrupt after recording a Ctrl-C,
     RunInterrupted after recording a SIGTERM/SIGHUP, and DiskFullError (after recording
     the interruption when there was room) when the disk fills up.
     """
+    if results is None:
+        results = console if console is not None else _wide(Console())
     if console is None:
-        console = Console(stderr=True)
-        if not console.is_terminal:
-            console.width = 120  # logs and CI: the summary table needs room, no wrapping
-    return asyncio.run(_main(config, resume, console))
+        console = _wide(Console(stderr=True))
+    return asyncio.run(_main(config, resume, _Consoles(console, results)))
 
 
-async def _main(config: GymConfig, resume: str | None, console: Console) -> str:
+def _wide(console: Console) -> Console:
+    if not console.is_terminal:
+        console.width = 120  # logs and CI: the summary table needs room, no wrapping
+    return console
+
+
+@dataclass(frozen=True)
+class _Consoles:
+    """Progress and logs go to ``progress`` (stderr); the run's results to ``results``."""
+
+    progress: Console
+    results: Console
+
+
+async def _main(config: GymConfig, resume: str | None, consoles: _Consoles) -> str:
     owner, signals = _Owner(), StopSignals()
     with signals.installed():
         try:
-            return await _owned(config, resume, console, owner)
+            return await _owned(config, resume, consoles, owner)
         except asyncio.CancelledError:
             if signals.received is None:
                 raise  # Ctrl-C: asyncio.run turns it into KeyboardInterrupt
@@ -98,6 +124,11 @@ async def _main(config: GymConfig, resume: str | None, console: Console) -> str:
             if owner.lock is not None:
                 free_reserve(owner.lock.folder)  # only a running run needs the room
                 owner.lock.release()
+
+
+def _placement(config: GymConfig) -> dict[str, object]:
+    """Where episodes run: a resumed run takes it from this invocation, not the saved one."""
+    return {k: getattr(config, k) for k in ("executor", "ray_address", "ray_num_cpus")}
 
 
 def _resume_hint(owner: _Owner) -> str:
@@ -116,14 +147,16 @@ def _reason(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-async def _owned(config: GymConfig, resume: str | None, console: Console, owner: _Owner) -> str:
+async def _owned(config: GymConfig, resume: str | None, consoles: _Consoles, owner: _Owner) -> str:
     if resume:
         folder = run_dir(config.gym_dir, resume)
         if folder.is_dir():  # no folder: load_run says so in one line
             owner.lock = RunLock.acquire(folder, resume)
         saved, plans = load_run(folder)
-        # The saved config defines the episodes; only how many run at once may change.
-        config = saved.model_copy(update={"parallel": config.parallel, "gym_dir": config.gym_dir})
+        # The saved config defines the episodes; only how many run at once, and where, may change.
+        config = saved.model_copy(
+            update={"parallel": config.parallel, "gym_dir": config.gym_dir, **_placement(config)}
+        )
     prepared = await prepare(config)
     try:
         if not resume:
@@ -134,20 +167,55 @@ async def _owned(config: GymConfig, resume: str | None, console: Console, owner:
                 invent=(
                     config.invent
                     if config.invent is not None
-                    else not prepared.brain_node.simulated
+                    # --task names catalog tasks: nothing to invent
+                    else not prepared.brain_node.simulated and not config.tasks
                 ),
             )
-        with Ledger.open(config.gym_dir) as ledger:
+        with open_executor(config) as executor, Ledger.open(config.gym_dir) as ledger:
             run = _open_run(ledger, config, prepared, plans, resume, owner)
             print_banner(
-                console, config, run.run_id, len(run.pending), len(plans), prepared.simulated
+                consoles.progress,
+                config,
+                run.run_id,
+                len(run.pending),
+                len(plans),
+                prepared.simulated,
             )
-            results = await _execute(run, ledger, prepared, console, owner)
-            summary = run_summary(run.folder, results, ledger.episodes(run.run_id))
-            print_summary(console, results, summary, write_summary(run.folder, summary))
+            results = await _execute(run, ledger, prepared, consoles.progress, owner, executor)
+            _finish(run, ledger, results, consoles.results)
     finally:
         await prepared.brain.aclose()
     return run.run_id
+
+
+def _finish(run: _Run, ledger: Ledger, results: list[EpisodeResult], out: Console) -> None:
+    """Write summary.json and print the run's results, ending with the next command."""
+    views = ledger.episodes(run.run_id)
+    latest = {v.seed: v.id for v in views}.values()  # the episodes the totals count
+    cost = run_cost(ledger, run.run_id, latest)
+    summary = run_summary(
+        run.folder,
+        results,
+        views,
+        run_id=run.run_id,
+        usage={v.id: _tokens(ledger, v.id) for v in views},
+        report_command=report_command(run.config.gym_dir, run.run_id),
+        cost=(cost.cost_usd, cost.note, cost.nodes),
+    )
+    print_summary(out, results, summary, write_summary(run.folder, summary))
+    # End-of-run notes (e.g. a tuning proposal) print here, on `out`, after the next command.
+
+
+def _tokens(ledger: Ledger, episode_id: str) -> tuple[int, int]:
+    turns = ledger.turns(episode_id)
+    return sum(t.prompt_tokens for t in turns), sum(t.completion_tokens for t in turns)
+
+
+def report_command(gym_dir: Path, run_id: str) -> str:
+    """The exact `gym report` command for one run, its output path spelled out."""
+    target = run_dir(gym_dir, run_id) / "report.html"
+    where = "" if Path(gym_dir) == Path(".gym") else f" --gym-dir {shlex.quote(str(gym_dir))}"
+    return f"gym report{where} --runs {run_id} --out {shlex.quote(str(target))}"
 
 
 def _open_run(
@@ -175,7 +243,12 @@ def _open_run(
 
 
 async def _execute(
-    run: _Run, ledger: Ledger, prepared: Prepared, console: Console, owner: _Owner
+    run: _Run,
+    ledger: Ledger,
+    prepared: Prepared,
+    console: Console,
+    owner: _Owner,
+    executor: EpisodeExecutor,
 ) -> list[EpisodeResult]:
     view = LiveProgress if console.is_terminal else PlainProgress
     with view(total=len(run.pending), console=console) as progress:
@@ -186,13 +259,15 @@ async def _execute(
             brain=prepared.brain,
             ledger=ledger,
             tasks={t.id: t for t in prepared.tasks},
+            # Green apps are kept for later --from-kept runs; episodes start from them only
+            # with from_kept (a suite's starts are always fixed).
             kept=None
             if run.config.suite
             else KeptApps(run.config.gym_dir, simulated=prepared.simulated),
             progress=progress,
         )
         try:
-            await _schedule(run, ctx, progress)
+            await _schedule(run, ctx, progress, executor)
         except asyncio.CancelledError:
             _mark_unstarted(run, ledger)
             ledger.finish_run(run.run_id, RunStatus.INTERRUPTED)
@@ -214,13 +289,15 @@ async def _execute(
     return progress.results
 
 
-async def _schedule(run: _Run, ctx: EpisodeContext, progress: RunProgress) -> None:
+async def _schedule(
+    run: _Run, ctx: EpisodeContext, progress: RunProgress, executor: EpisodeExecutor
+) -> None:
     gate = asyncio.Semaphore(run.config.parallel)
 
     async def one(plan: EpisodePlan) -> None:
         async with gate:
             run.started.add(plan.index)
-            result = await run_episode(plan, ctx)
+            result = await executor.run(plan, ctx)
             progress.episode_finished(result)
             if result.stops_run:
                 raise SwarmRejectedError(result.error)

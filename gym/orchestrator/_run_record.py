@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 from brain import NodeSpec
 from gym.config import GymConfig
 from gym.orchestrator._preflight import Prepared
-from ledger import NodeRecord, RunRecord, code_version
+from ledger import UNKNOWN_VERSION, NodeRecord, RunRecord, checkout_version, code_version
 
 
 def node_record(node: NodeSpec) -> NodeRecord:
@@ -17,6 +20,8 @@ def node_record(node: NodeSpec) -> NodeRecord:
         weight=node.weight,
         speed=node.speed,
         simulated=node.simulated,
+        usd_in=node.usd_in,
+        usd_out=node.usd_out,
     )
 
 
@@ -31,6 +36,7 @@ def run_record(config: GymConfig, prepared: Prepared) -> RunRecord:
         suite=config.suite or "",
         simulated=config.simulated or prepared.simulated,
         code_version=code_version(),
+        swarm_version=swarm_version(config),
         brain=node_record(prepared.brain_node),
         judge=prepared.brain_node.url if config.judge else "",
         fleet=[node_record(n) for n in prepared.fleet],
@@ -38,3 +44,14 @@ def run_record(config: GymConfig, prepared: Prepared) -> RunRecord:
         seed=config.seed,
         config=config.model_dump(mode="json"),
     )
+
+
+def swarm_version(config: GymConfig) -> str:
+    """The code version of the swarm this run drives: its package's git checkout.
+
+    An external ``swarm_cmd`` is a binary we cannot trace to a checkout: 'unknown'.
+    """
+    spec = importlib.util.find_spec("swarm") if config.swarm_cmd is None else None
+    if spec is None or spec.origin is None:
+        return UNKNOWN_VERSION
+    return checkout_version(Path(spec.origin).parent)

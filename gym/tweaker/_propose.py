@@ -25,6 +25,9 @@ class KnobProposal(BaseModel):
     knob: str = Field(description="Dotted name of ONE knob from the list, e.g. scheduler.policy.")
     value: str = Field(description="The new value as text, e.g. fanout, 12, 0.9, true.")
     rationale: str = Field(default="", description="One or two sentences: why it should help.")
+    trigger: str = Field(
+        default="", description="The code of the trigger it answers, e.g. node_retry_share."
+    )
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,42 @@ class Proposal:
     rationale: str
     #: Why the brain's proposal was not used, when the fallback stepped in; '' otherwise.
     refused: str = ""
+    #: The cluster red it answers (``code[node]: evidence``); '' for an untriggered session.
+    trigger: str = ""
+    #: Further changes tested together with ``delta`` in the same arm (a hand-made proposal).
+    extra: tuple[KnobDelta, ...] = ()
+
+    @property
+    def deltas(self) -> tuple[KnobDelta, ...]:
+        """Every change of the proposal, ``delta`` first."""
+        return (self.delta, *self.extra)
+
+    def arg(self) -> str:
+        """The proposal as ``--knob`` arguments, space-separated."""
+        return " ".join(d.arg() for d in self.deltas)
 
 
-def _prompt(space: dict[str, KnobDomain], baseline: dict[str, Any], history: Iterable[str]) -> str:
+def _prompt(
+    space: dict[str, KnobDomain],
+    baseline: dict[str, Any],
+    history: Iterable[str],
+    triggers: Iterable[str] = (),
+) -> str:
     lines = [
         "You tune a multi-agent coding swarm. Propose ONE knob change that should raise the",
         "pass rate of the episodes. Only these knobs, only these values, are allowed:",
         "",
     ]
+    reds = list(triggers)
+    if reds:
+        lines = [
+            *lines[:2],
+            "The last run showed these cluster problems (answer one; name its code as trigger):",
+            *(f"- {r}" for r in reds),
+            "",
+            "Allowed knobs and values:",
+            "",
+        ]
     for name, domain in space.items():
         current = baseline.get(name, domain.default)
         lines.append(f"- {name} (now {current!r}; {domain.describe()}): {domain.doc}")
@@ -57,10 +88,14 @@ def _prompt(space: dict[str, KnobDomain], baseline: dict[str, Any], history: Ite
 
 
 async def ask_brain(
-    brain: Transport, space: dict[str, KnobDomain], baseline: dict[str, Any], history: Iterable[str]
+    brain: Transport,
+    space: dict[str, KnobDomain],
+    baseline: dict[str, Any],
+    history: Iterable[str],
+    triggers: Iterable[str] = (),
 ) -> KnobProposal | str:
     """The brain's proposal, or a one-line reason why there is none."""
-    message = Message(role=Role.USER, content=_prompt(space, baseline, history))
+    message = Message(role=Role.USER, content=_prompt(space, baseline, history, triggers))
     try:
         return await ask_structured(brain, [message], KnobProposal)
     except BrainError as exc:
@@ -104,9 +139,9 @@ def choose(
             if (delta.knob, delta.value) not in tried:
                 return Proposal(delta, "brain", clean_line(answer.rationale))
             refused = f"brain proposal refused: {delta.arg()} was already tried"
-    delta = fallback(space, baseline, tried, seed)
-    if delta is None:
+    walked = fallback(space, baseline, tried, seed)
+    if walked is None:
         return None
     return Proposal(
-        delta, "fallback", "next untried alternative in a fixed order", clean_line(refused)
+        walked, "fallback", "next untried alternative in a fixed order", clean_line(refused)
     )

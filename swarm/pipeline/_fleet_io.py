@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,11 +34,14 @@ class MeteredTransport:
         events: EventSink | None = None,
         *,
         max_tokens: int | None = None,
+        calls: EventSink | None = None,
+        node: str = "",
     ) -> None:
         self.inner = inner
         self.meter = meter
         self.events = events
         self.max_tokens = max_tokens
+        self.calls, self.node = calls, node  # where each call's ``model_call`` goes (timeline)
         self.url = inner.url
         self.model = inner.model
         self.structured_via: str | None = None
@@ -46,7 +50,13 @@ class MeteredTransport:
         """Forward one chat turn (bounded to ``max_tokens`` unless it says less) and count it."""
         if self.max_tokens and (request.max_tokens or self.max_tokens + 1) > self.max_tokens:
             request = request.model_copy(update={"max_tokens": self.max_tokens})
-        response = await self.inner.chat(request)
+        started = time.monotonic()
+        try:
+            response = await self.inner.chat(request)
+        except BrainError:
+            self._call_event(started, None)
+            raise
+        self._call_event(started, response)
         self.meter.usage = self.meter.usage + response.usage
         self.meter.answers += 1
         via = response.structured_via
@@ -55,6 +65,21 @@ class MeteredTransport:
             if self.events is not None:
                 self.events.emit("structured_output", node=self.url, via=via)
         return response
+
+    def _call_event(self, started: float, response: ChatResponse | None) -> None:
+        """``model_call``: node, wall latency, the latency the model reports, tokens (timeline)."""
+        if self.calls is None:
+            return
+        usage = response.usage if response is not None else Usage()
+        self.calls.emit(
+            "model_call",
+            node=self.node,
+            elapsed_ms=round((time.monotonic() - started) * 1000, 1),
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            model_ms=round(response.latency_ms, 1) if response is not None else None,
+            ok=response is not None,
+        )
 
     def __getattr__(self, name: str) -> object:
         """Anything else (a node's context size, its structured rung) is the inner transport's."""

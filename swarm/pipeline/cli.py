@@ -1,4 +1,4 @@
-"""The ``swarm`` command (contract 2): ``swarm run``, ``swarm report`` and ``swarm examples``.
+"""The ``swarm`` command (contract 2): ``swarm run``, ``report``, ``examples`` and ``timeline``.
 
 Errors are caught here, at the edge, and printed as one line: bad input, an unusable
 fleet or a bad knob exits 2; otherwise the exit code follows the report's status
@@ -173,6 +173,26 @@ def examples(
         raise _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     typer.echo(render_outcome(outcome, as_json=as_json))
     raise typer.Exit(1 if outcome.status == "fail" else 0)
+
+
+@app.command()
+def timeline(
+    workdir: Annotated[Path, typer.Argument(help="A run's workdir, or one event log file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Where the latest run's wall time went: phases, gates, each device's attempts and calls."""
+    import json
+
+    from swarm.errors import SwarmError
+    from swarm.timeline import render_text, timeline_for
+
+    try:
+        built = timeline_for(workdir)
+    except SwarmError as exc:
+        raise _fail(str(exc)) from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise _fail(f"event log of {workdir} is malformed: {exc}") from None
+    typer.echo(json.dumps(built.to_dict(), indent=1) if as_json else render_text(built))
 
 
 @app.command()

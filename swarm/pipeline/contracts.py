@@ -192,11 +192,14 @@ class ContractWriter:
         *,
         freeze_cli: bool = True,
         attempts: int = 3,
+        briefing: str = "",
     ) -> None:
+        """``briefing``: the scouts' findings block, added to every contract prompt."""
         self.transports = list(transports)
         self.events = events
         self.freeze_cli = freeze_cli
         self.attempts = attempts
+        self.briefing = f"\n{briefing.strip()}\n" if briefing.strip() else ""
 
     async def freeze(self, spec: str, tasks: Sequence[Subtask]) -> FrozenContracts:
         """Freeze every target module; emits ``contract_frozen`` with what was dropped."""
@@ -225,12 +228,15 @@ class ContractWriter:
     async def _ask(
         self, spec: str, task: Subtask, path: str, others: str, index: int
     ) -> ModuleContract:
-        user = CONTRACT_USER.format(
-            spec=spec.strip(),
-            path=path,
-            task_id=task.id,
-            description=task.description,
-            others=others,
+        user = (
+            CONTRACT_USER.format(
+                spec=spec.strip(),
+                path=path,
+                task_id=task.id,
+                description=task.description,
+                others=others,
+            )
+            + self.briefing
         )
         messages = [
             Message(role=Role.SYSTEM, content=CONTRACT_SYSTEM),

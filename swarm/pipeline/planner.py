@@ -293,14 +293,22 @@ class Planner:
     """Plans a spec across the fleet's transports (round-robin, so drafts run in parallel)."""
 
     def __init__(
-        self, transports: Sequence[Transport], knobs: Knobs, events: EventSink, *, workers: int
+        self,
+        transports: Sequence[Transport],
+        knobs: Knobs,
+        events: EventSink,
+        *,
+        workers: int,
+        briefing: str = "",
     ) -> None:
+        """``briefing``: the scouts' findings block, added to every planner/detail prompt."""
         if not transports:
             raise ValueError("the planner needs at least one transport")
         self.transports = list(transports)
         self.knobs = knobs
         self.events = events
         self.workers = max(1, workers)
+        self.briefing = f"\n{briefing.strip()}\n" if briefing.strip() else ""
 
     async def _ask(self, index: int, messages: list[Message], model_cls: type[T]) -> T:
         return await ask_across(
@@ -324,7 +332,9 @@ class Planner:
             ),
             Message(
                 role=Role.USER,
-                content=PLANNER_USER.format(spec=spec.strip(), existing=_existing_block(existing)),
+                content=PLANNER_USER.format(
+                    spec=spec.strip(), existing=_existing_block(existing) + self.briefing
+                ),
             ),
         ]
         answers = await asyncio.gather(
@@ -387,12 +397,15 @@ class Planner:
         return details
 
     async def _detail_one(self, spec: str, task: Subtask, index: int) -> str:
-        user = DETAILER_USER.format(
-            spec=spec.strip(),
-            task_id=task.id,
-            description=task.description,
-            files=", ".join(task.owned_files),
-            deps=", ".join(task.deps) or "(nothing)",
+        user = (
+            DETAILER_USER.format(
+                spec=spec.strip(),
+                task_id=task.id,
+                description=task.description,
+                files=", ".join(task.owned_files),
+                deps=", ".join(task.deps) or "(nothing)",
+            )
+            + self.briefing
         )
         messages = [
             Message(role=Role.SYSTEM, content=DETAILER_SYSTEM),

@@ -35,15 +35,25 @@ from swarm.pipeline._fleet_io import (
     close_all,
     probe_fleet,
 )
-from swarm.pipeline.clarify import ask_user
+from swarm.pipeline._overlap import apply_overlap
+from swarm.pipeline._scouts import scout
+from swarm.pipeline.clarify import (
+    AskFloor,
+    ask_floor,
+    ask_user,
+    forced_drafts,
+    needs_more_drafts,
+)
 from swarm.pipeline.contracts import ContractWriter, FrozenContracts
 from swarm.pipeline.examples import extract_examples
 from swarm.pipeline.gates import GateRunner
 from swarm.pipeline.mcp import McpHub, parse_servers
 from swarm.pipeline.planner import SINK_ID, Planner, PlanningFailed, PlanOutcome
-from swarm.pipeline.worker import Worker, WorkerContext, WorkerSettings
+from swarm.pipeline.review import FindingsSink, ReviewSideWork, build_side_work
+from swarm.pipeline.worker import Worker, WorkerContext, WorkerSettings, transcript_path
 from swarm.report import RunReport, RunStatus, TaskStatus, UsageReport, rebuild_report
 from swarm.scheduler import Scheduler, SchedulerOutcome
+from swarm.timeline import phase
 
 register_knob(
     "run.probe_timeout_s",
@@ -185,18 +195,28 @@ class Pipeline:
         self.meter = UsageMeter()
         cap = self.knobs.get("run.max_tokens")
         self.metered = [
-            MeteredTransport(self.transports[n.name], self.meter, events, max_tokens=cap)
+            MeteredTransport(
+                self.transports[n.name],
+                self.meter,
+                events,
+                max_tokens=cap,
+                calls=events,
+                node=n.name,
+            )
             for n in nodes
         ]
         # Workers' tokens are the scheduler's to count; this meter only counts their answers.
         self.worker_meter = UsageMeter()
         self.worker_transports: dict[str, Transport] = {
-            name: MeteredTransport(t, self.worker_meter, max_tokens=cap)
+            name: MeteredTransport(t, self.worker_meter, max_tokens=cap, calls=events, node=name)
             for name, t in self.transports.items()
         }
         self.devices = devices_from_nodes(nodes)
         self.outcome: SchedulerOutcome | None = None
         self.plan: PlanOutcome | None = None
+        self.briefing = ""
+        """The scouts' findings block ('' when scouts are off or found nothing)."""
+        self.floor: AskFloor | None = None
         self.gates: dict[str, Any] = {}
 
     async def execute(self, down: dict[str, str]) -> RunReport:
@@ -249,8 +269,10 @@ class Pipeline:
         }
 
     async def _steps(self) -> None:
+        with phase(self.events, "scouts"):
+            self.briefing = await self._scout()
         self.plan = await self._plan()
-        frozen = await self._contracts(self.plan)
+        frozen = await self._details_and_contracts(self.plan)
         context = WorkerContext(
             workdir=self.request.workdir,
             spec=self.request.spec,
@@ -258,6 +280,8 @@ class Pipeline:
             details=self.plan.details,
             frozen_interfaces=frozen.render(),
             clarifications=self.plan.clarifications,
+            scout_findings=self.briefing,
+            transcript=transcript_path(self.events.path) if self.events.path else None,
         )
         async with self._mcp() as hub:
             worker = Worker(
@@ -276,15 +300,47 @@ class Pipeline:
                 examples=frozen.examples,
             )
             gates.snapshot()
+            if self.knobs.get("build.frozen_overlap"):  # after the snapshot: stubs are new files
+                self.plan.tasks = apply_overlap(
+                    self.request.workdir, self.plan.tasks, frozen.stubs, self.events
+                )
             context.sink_briefing = gates.sink_briefing
-            self.outcome = await self._schedule(worker)
-            self.gates = await gates.run(self.outcome, worker, context, self.devices)
+            with phase(self.events, "build"):
+                self.outcome = await self._schedule(worker, gates.sink)
+            with phase(self.events, "gates"):
+                self.gates = await gates.run(self.outcome, worker, context, self.devices)
+
+    async def _scout(self) -> str:
+        """Read-only research before planning (``scouts.enabled``): the findings block."""
+        return await scout(
+            self.metered,
+            [n.name for n in self.nodes],
+            self.knobs,
+            self.events,
+            spec=self.request.spec,
+            workdir=self.request.workdir,
+            files=existing_files(self.request.workdir),
+        )
 
     async def _plan(self) -> PlanOutcome:
         workers = sum(d.weight for d in self.devices)
-        planner = Planner(self.metered, self.knobs, self.events, workers=workers)
-        plan = await planner.plan(self.request.spec, existing_files(self.request.workdir))
-        if not plan.fallback and plan.confidence < self.knobs.get("planner.confidence_floor"):
+        planner = self._planner(self.knobs, workers)
+        floor = self.floor = ask_floor(self.knobs, [n.model for n in self.nodes])
+        existing = existing_files(self.request.workdir)
+        with phase(self.events, "plan"):
+            plan = await planner.plan(self.request.spec, existing)
+            if needs_more_drafts(floor, plan.confidence, plan.self_consistency, plan.fallback):
+                # one draft gives no agreement signal: low confidence re-plans best-of-N
+                drafts = forced_drafts(self.knobs)
+                self.events.emit(
+                    "best_of_n_forced",
+                    drafts=drafts,
+                    floor=floor.floor,
+                    plan_confidence=round(plan.confidence, 4),
+                )
+                knobs = self.knobs.with_overrides({"planner.drafts": drafts})
+                plan = await self._planner(knobs, workers).plan(self.request.spec, existing)
+        if not plan.fallback and plan.confidence < floor.floor:
             plan.clarifications = await ask_user(
                 self.request.workdir,
                 plan.questions,
@@ -292,9 +348,30 @@ class Pipeline:
                 timeout_s=self.knobs.get("planner.clarify_timeout_s"),
                 poll_s=self.knobs.get("planner.clarify_poll_s"),
                 events=self.events,
+                floor=floor,
             )
-        plan.details = await planner.detail(self.request.spec, plan.tasks)
+        self.detailer = planner  # details run beside the contracts (_details_and_contracts)
         return plan
+
+    async def _details_and_contracts(self, plan: PlanOutcome) -> FrozenContracts:
+        """Details and contracts both need only the plan: overlapped (planner.detail_overlap)."""
+
+        async def details() -> None:
+            with phase(self.events, "detail"):
+                plan.details = await self.detailer.detail(self.request.spec, plan.tasks)
+
+        async def contracts() -> FrozenContracts:
+            with phase(self.events, "contracts"):
+                return await self._contracts(plan)
+
+        if not self.knobs.get("planner.detail_overlap"):
+            await details()
+            return await contracts()
+        frozen, _ = await asyncio.gather(contracts(), details())
+        return frozen
+
+    def _planner(self, knobs: Knobs, workers: int) -> Planner:
+        return Planner(self.metered, knobs, self.events, workers=workers, briefing=self.briefing)
 
     async def _contracts(self, plan: PlanOutcome) -> FrozenContracts:
         """Freeze the interfaces and, beside them, the spec's examples (both before building)."""
@@ -313,6 +390,7 @@ class Pipeline:
             self.events,
             freeze_cli=self.knobs.get("contracts.freeze_cli"),
             attempts=self.knobs.get("planner.call_attempts"),
+            briefing=self.briefing,
         )
         frozen, found = await asyncio.gather(writer.freeze(self.request.spec, plan.tasks), examples)
         frozen.examples = found
@@ -330,10 +408,25 @@ class Pipeline:
             )
             yield hub
 
-    async def _schedule(self, worker: Worker) -> SchedulerOutcome:
+    def _side_work(self, sink: FindingsSink | None) -> ReviewSideWork | None:
+        """The LLM judge and idle-node pre-review, on free slots (``swarm.pipeline.review``)."""
+        assert self.plan is not None
+        return build_side_work(
+            self.knobs,
+            {n.name: t for n, t in zip(self.nodes, self.metered, strict=True)},
+            spec=self.request.spec,
+            workdir=self.request.workdir,
+            tasks={t.id: t for t in self.plan.tasks},
+            events=self.events,
+            sink=sink,
+        )
+
+    async def _schedule(self, worker: Worker, sink: FindingsSink | None = None) -> SchedulerOutcome:
         assert self.plan is not None
         dag = Dag(self.plan.tasks, confidence=round(self.plan.confidence, 4))
         extra = {**self.plan.plan_loaded_fields(), "detailed": sorted(self.plan.details)}
+        if self.floor is not None:
+            extra["ask_floor"] = self.floor.as_dict()
         scheduler = Scheduler(
             dag,
             self.devices,
@@ -342,6 +435,7 @@ class Pipeline:
             knobs=self.knobs,
             judge=None if self.knobs.get("run.judge") else False,
             workdir=self.request.workdir,
+            side_work=self._side_work(sink),
         )
         return await scheduler.run()
 

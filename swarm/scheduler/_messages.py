@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from swarm.protocols import DispatchResult, Subtask
+from swarm.judge import Verdict
+from swarm.protocols import DispatchResult, SideCall, Subtask
 
 
 @dataclass(frozen=True)
@@ -41,5 +42,18 @@ class ReplannerAnswered:
     """Already cut to the bonus budget left when the question was asked."""
 
 
-InboxMessage: TypeAlias = InterruptRequested | AttemptFinished | ReplannerAnswered
+@dataclass(frozen=True)
+class SideCallFinished:
+    """A side call (the LLM judge, a pre-review) returned; its slot is free again."""
+
+    device: str
+    """The device whose slot the call held."""
+    call: SideCall
+    verdict: Verdict | None
+    """The judge's verdict about ``call.task_id``; None for a pre-review or a failed call."""
+
+
+InboxMessage: TypeAlias = (
+    InterruptRequested | AttemptFinished | ReplannerAnswered | SideCallFinished
+)
 """Every message the scheduler's inbox can hold."""

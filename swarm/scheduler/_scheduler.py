@@ -41,6 +41,7 @@ from swarm.protocols import (
     EventSink,
     Judge,
     Replanner,
+    SideWork,
     Subtask,
 )
 from swarm.report import RunStatus, SchedulerOutcome, TaskStatus, UsageReport
@@ -48,15 +49,18 @@ from swarm.retry import read_owned_files, supervisor_note
 from swarm.scheduler._attempts import AttemptSink, attempt_fields, record_attempt
 from swarm.scheduler._bonus import BonusFeed
 from swarm.scheduler._control import RunControl
+from swarm.scheduler._load_share import SlotForecast
 from swarm.scheduler._messages import (
     AttemptFinished,
     InboxMessage,
     InterruptRequested,
     ReplannerAnswered,
+    SideCallFinished,
 )
 from swarm.scheduler._outcomes import AttemptOutcomes
+from swarm.scheduler._side import SideFeed
 from swarm.scheduler._state import LiveAttempt, RunState, TaskState
-from swarm.scheduler.placement import SlotForecast
+from swarm.scheduler.placement import FleetPlan, Running
 from swarm.scheduler.priority import priority_keys
 
 TICK_S = register_knob(
@@ -103,6 +107,7 @@ class Scheduler:
 
     ``judge=None`` uses the deterministic judge only when ``workdir`` is given (its
     checks read the owned files); pass ``judge=False`` to run with no judge at all.
+    ``side_work`` (the LLM judge, pre-review) gets the slots no ready task wants (``_side``).
     """
 
     def __init__(
@@ -116,6 +121,7 @@ class Scheduler:
         judge: Judge | None | bool = None,
         replanner: Replanner | None = None,
         workdir: Path | None = None,
+        side_work: SideWork | None = None,
     ):
         check_fleet(devices)
         self.dag, self.dispatcher, self.events = dag, dispatcher, events
@@ -126,6 +132,7 @@ class Scheduler:
         self.state = RunState(dag, list(devices))
         self._policy = self.knobs.get("scheduler.policy")
         self._order = priority_keys(dag, self._policy)
+        self._placement = self.knobs.get("scheduler.placement")
         self._inbox: asyncio.Queue[InboxMessage] = asyncio.Queue()
         self._interrupted = False
         self._control = RunControl(self.workdir, events)
@@ -140,6 +147,7 @@ class Scheduler:
             if replanner is not None
             else None
         )
+        self._side = SideFeed(side_work, events, self._inbox.put_nowait) if side_work else None
         self._next_tick = 0.0
         self._usage = UsageReport()
         self._warned: set[tuple[str, int, str]] = set()
@@ -177,10 +185,13 @@ class Scheduler:
             if self._interrupted:
                 return RunStatus.INTERRUPTED
             if not self._control.check_pause():
+                if self._side is not None:
+                    self._side.drop_stale(self.state)  # free slots held for ended attempts
                 self._claim_all()
-                if not self.state.running():
+                if not self.state.running() and not (self._side and self._side.busy):
                     return self._stuck()
                 self._replan_if_idle()
+                self._offer_side()
             await self._next_message()
         if self._interrupted:
             return RunStatus.INTERRUPTED
@@ -207,6 +218,9 @@ class Scheduler:
             waits.append(max(0.0, self._next_tick - asyncio.get_running_loop().time()))
         if self._control.paused or (self.workdir is not None and not self.state.running()):
             waits.append(self.knobs.get("scheduler.pause_poll_s"))
+        side_poll = self._side.poll_s(self.state) if self._side is not None else None
+        if side_poll is not None:
+            waits.append(side_poll)
         return min(waits) if waits else None
 
     def _handle(self, message: InboxMessage) -> None:
@@ -215,6 +229,8 @@ class Scheduler:
                 self._on_result(message)
             case ReplannerAnswered():
                 self._on_bonus(message)
+            case SideCallFinished():
+                self._on_side(message)
             case InterruptRequested():
                 pass  # interrupt() already set the flag; the message only woke the loop
             case _:
@@ -224,6 +240,8 @@ class Scheduler:
 
     def _claim_all(self) -> None:
         """Drain the ready set, decide a device for each, mutate, leave the rest queued."""
+        if self._policy == "critical_path" and self._placement == "earliest_finish":
+            return self._claim_planned()
         ready = sorted(self.state.ready(), key=lambda t: self._order[t.task.id])
         forecast = self._forecast() if self._policy == "critical_path" else None
         for ts in ready:
@@ -243,6 +261,44 @@ class Scheduler:
             ):
                 continue  # a faster device frees up soon enough to finish it earlier
             self._dispatch(ts, device)
+
+    def _claim_planned(self) -> None:
+        """Plan all pending work by earliest finish; start what the plan starts now."""
+        if not any(s.free for s in self.state.fleet):
+            return  # nothing can start: skip the planning
+        now = asyncio.get_running_loop().time()
+        running = [
+            Running(
+                t.task.id,
+                t.live.device.name,
+                t.live.started,
+                t.task.estimated_cost,
+                tuple(t.task.owned_files),
+            )
+            for t in self.state.running()
+            if t.live is not None
+        ]
+        plan = FleetPlan(self.state.fleet, running, now)
+        startable = {t.task.id for t in self.state.ready() if self.state.files_free(t.task)}
+        pending = [
+            t
+            for t in self.state.tasks.values()
+            if t.status is TaskStatus.PENDING and t.live is None
+        ]
+        order = sorted(pending, key=lambda t: self._order[t.task.id])
+        for i, ts in enumerate(order):
+            if not startable or not any(s.free for s in self.state.fleet):
+                return  # what is left to plan can change no decision of this pass
+            ready = ts.task.id in startable and self.state.files_free(ts.task)
+            if ready:
+                placed = plan.pilot(ts.task, [t.task for t in order[i + 1 :]], ts.avoid_device)
+            else:
+                placed = plan.decide(ts.task, ready, ts.avoid_device)
+            startable.discard(ts.task.id)
+            if placed is not None:
+                ts.hold_until = placed.hold_until  # decided afresh next pass, never forced
+                if placed.device is not None:
+                    self._dispatch(ts, placed.device)
 
     def _hold(self, ts: TaskState, until: float | None) -> bool:
         """Hold a task for a faster device, but never past the first promised time."""
@@ -325,7 +381,7 @@ class Scheduler:
     # ------------------------------------------------------- judge and replanner
 
     def _ticking(self) -> bool:
-        return self.judge is not None or self.replanner is not None
+        return self.judge is not None or self.replanner is not None or self._side is not None
 
     def _tick_s(self) -> float:
         return self.knobs.get("scheduler.tick_s")
@@ -339,9 +395,14 @@ class Scheduler:
         self._replan_if_idle()
 
     def _judge_one(self, ts: TaskState, now: float) -> None:
+        verdict = self.judge.assess(self._view(ts, now))  # type: ignore[union-attr]
+        if verdict.kind is not VerdictKind.OK:
+            self._act_on(ts, verdict)
+
+    def _view(self, ts: TaskState, now: float) -> TaskView:
         live = ts.live
         assert live is not None
-        view = TaskView(
+        return TaskView(
             task=ts.task,
             attempt=live.attempt,
             epoch=live.epoch,
@@ -354,19 +415,23 @@ class Scheduler:
             interventions=ts.interventions,
             workdir=self.workdir,
         )
-        verdict = self.judge.assess(view)  # type: ignore[union-attr]
-        if verdict.kind is not VerdictKind.OK:
-            self._act_on(ts, verdict)
 
-    def _act_on(self, ts: TaskState, verdict: Verdict) -> None:
+    def _act_on(
+        self, ts: TaskState, verdict: Verdict, bar: float | None = None, by: str | None = None
+    ) -> None:
+        """Act on a verdict (``bar``: an advisory judge's own; ``by``: the device it ran on)."""
         live = ts.live
         assert live is not None
-        action = decide_action(
-            verdict,
-            confidence_bar=self.knobs.get("judge.confidence_bar"),
-            can_salvage=salvageable(ts.task, self.workdir),
-            can_intervene=ts.interventions < self.knobs.get("judge.intervention_cap")
-            and len(ts.attempts) + 1 < self.knobs.get("retry.max_attempts"),
+        action = (
+            JudgeAction.NONE
+            if verdict.kind is VerdictKind.OK
+            else decide_action(
+                verdict,
+                confidence_bar=self.knobs.get("judge.confidence_bar") if bar is None else bar,
+                can_salvage=salvageable(ts.task, self.workdir),
+                can_intervene=ts.interventions < self.knobs.get("judge.intervention_cap")
+                and len(ts.attempts) + 1 < self.knobs.get("retry.max_attempts"),
+            )
         )
         key = (ts.task.id, live.epoch, verdict.kind.value)
         if action is JudgeAction.NONE and key in self._warned:
@@ -382,6 +447,9 @@ class Scheduler:
             confidence=verdict.confidence,
             deterministic=verdict.deterministic,
             action=action.value,
+            acted=action is not JudgeAction.NONE,
+            device=live.device.name,
+            **({"judge_device": by} if by is not None else {}),
         )
         if action is JudgeAction.SALVAGE:
             self._stop_live(ts)
@@ -405,6 +473,20 @@ class Scheduler:
     def _stop_live(self, ts: TaskState) -> None:
         if ts.live is not None and ts.live.handle is not None:
             ts.live.handle.cancel()
+
+    def _offer_side(self) -> None:
+        if self._side is not None:
+            now = asyncio.get_running_loop().time()
+            self._side.offer(self.state, [self._view(t, now) for t in self.state.running()])
+
+    def _on_side(self, message: SideCallFinished) -> None:
+        assert self._side is not None  # only a feed posts side results
+        self._side.release(self.state, message)
+        call, ts = message.call, self.state.tasks.get(message.call.task_id or "")
+        if message.verdict is None or ts is None or ts.live is None:
+            return
+        if ts.live.epoch == call.epoch:  # a verdict about an ended attempt says nothing now
+            self._act_on(ts, message.verdict, call.confidence_bar, message.device)
 
     def _replan_if_idle(self) -> None:
         if self._bonus is not None:
@@ -460,6 +542,8 @@ class Scheduler:
             self.events.emit("task_interrupted", **attempt_fields(ts, live, record, None))
         if self._bonus is not None:
             self._bonus.cancel()
+        if self._side is not None:
+            self._side.cancel()
 
 
 def _default_judge(judge: Judge | None | bool, knobs: Knobs, workdir: Path | None) -> Judge | None:

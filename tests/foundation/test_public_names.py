@@ -107,7 +107,8 @@ NARROW = {
     },
     # gym drives the swarm through its CLI (contract 2); the tweaker alone reads the
     # knob registry in-process, since `swarm knobs` prints text, not data.
-    ("gym", "swarm"): {"swarm:all_knobs", "swarm:KnobError"},
+    # The collector stores each turn's timeline, computed by swarm's public function (issue 18).
+    ("gym", "swarm"): {"swarm:all_knobs", "swarm:KnobError", "swarm.timeline"},
 }
 
 

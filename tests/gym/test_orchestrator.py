@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,9 @@ def test_swarm_rejecting_its_config_stops_the_run_as_infra_error(fake_config, mo
 
 def test_fix_turn_spec_keeps_spec_verbatim_and_adds_visible_findings(fake_config, monkeypatch):
     monkeypatch.setenv("FAKE_SWARM_MODE", "broken")
-    config = fake_config.model_copy(update={"episodes": 1, "max_turns": 4})
+    config = fake_config.model_copy(
+        update={"episodes": 1, "max_turns": 4, "archetype": "heavy-spec"}  # starts at stage 1
+    )
     run_id = run_gym(config, console=_quiet())
     folder = Path(config.gym_dir) / "runs" / run_id / "episodes" / "000"
     with Ledger.open(config.gym_dir) as ledger:
@@ -107,22 +110,31 @@ def test_brain_failing_after_retries_is_an_infra_error(fake_config, monkeypatch)
     assert "brain failed to answer as the user" in summary or "infra_error" in summary
 
 
-def test_green_app_is_kept_and_continued_by_a_later_episode(fake_config, monkeypatch) -> None:
+def test_green_app_is_kept_and_continued_only_with_from_kept(fake_config, monkeypatch) -> None:
     monkeypatch.setenv("FAKE_SWARM_MODE", "ok")
     config = fake_config.model_copy(
         update={
             "episodes": 2,
             "parallel": 1,
             "max_turns": 1,
-            "archetype": "continue-existing",
+            "archetype": "heavy-spec",
             "judge": False,  # deterministic verdict only: the fake app is green at stage 1
         }
     )
-    run_id = run_gym(config, console=_quiet())
+    run_gym(config, console=_quiet())  # green greet apps at stage 1 are kept
+    assert list((Path(config.gym_dir) / "kept" / "sim" / "greet" / "stage-1").iterdir())
+    cont = config.model_copy(update={"archetype": "continue-existing", "episodes": 1})
+    plain = run_gym(cont, console=_quiet())
+    kept = run_gym(cont.model_copy(update={"from_kept": True}), console=_quiet())
     with Ledger.open(config.gym_dir) as ledger:
-        first, second = ledger.episodes(run_id)
-        assert first.final_verdict.value == "pass"
-        assert [t.stage for t in ledger.turns(first.id)] == [1]  # nothing kept yet: fresh
-        assert [t.stage for t in ledger.turns(second.id)] == [2]  # continues the kept app
-    spec = Path(config.gym_dir) / "runs" / run_id / "episodes" / "001" / "turn-1-spec.md"
+        (p_episode,) = ledger.episodes(plain)
+        (k_episode,) = ledger.episodes(kept)
+        assert [t.stage for t in ledger.turns(p_episode.id)] == [2]  # from the stage-1 reference
+        assert [t.stage for t in ledger.turns(k_episode.id)] == [2]  # continues a kept app
+    starts = [
+        json.loads((Path(config.gym_dir) / "runs" / r / "summary.json").read_text())
+        for r in (plain, kept)
+    ]
+    assert [s["episodes"][0]["start"] for s in starts] == ["reference", "kept"]
+    spec = Path(config.gym_dir) / "runs" / kept / "episodes" / "000" / "turn-1-spec.md"
     assert "--shout" in spec.read_text()

@@ -11,6 +11,7 @@ from gym.config import GymConfig
 from gym.episode._kept import KeptApps
 from gym.episode._start import resolve_start
 from gym.episode._user import next_stage
+from gym.errors import GymConfigError
 from gym.generator import EpisodePlan, InventedTask, load_suite, plan_episodes, write_task
 from gym.generator._personas import PERSONAS
 from gym.orchestrator._preflight import load_catalog
@@ -76,7 +77,9 @@ def test_continue_existing_starts_from_a_kept_green_app(tmp_path, greet) -> None
         seed=5,
         max_turns=2,
     )
-    assert resolve_start(plan, {"greet": greet}, kept).source == "fresh"
+    # nothing kept: a task without a seed continues from its stage-1 reference
+    start = resolve_start(plan, {"greet": greet}, kept)
+    assert (start.source, start.stage, start.tree) == ("reference", 2, greet.reference_dir(1))
     kept.keep("greet", 1, greet.reference_dir(1), key="ep1")
     start = resolve_start(plan, {"greet": greet}, kept)
     assert (start.source, start.stage) == ("kept", 2)
@@ -84,7 +87,7 @@ def test_continue_existing_starts_from_a_kept_green_app(tmp_path, greet) -> None
     assert KeptApps(tmp_path, simulated=False).all() == []  # sim apps never seed real runs
     # each kept app is continued once per run; a final stage has no next one to ask for
     kept.keep("greet", 2, greet.reference_dir(1), key="ep2")
-    assert resolve_start(plan, {"greet": greet}, kept).source == "fresh"
+    assert resolve_start(plan, {"greet": greet}, kept).source == "reference"
     assert resolve_start(plan, {"greet": greet}, KeptApps(tmp_path, simulated=True)).stage == 2
 
 
@@ -104,3 +107,43 @@ def test_invented_task_is_written_in_contract_one_form(tmp_path, greet) -> None:
     assert task.max_stage == 1  # a follow-up has no reference of its own to self-test
     written = tmp_path / "greet-9" / "reference" / "greet" / "__main__.py"
     assert written.read_text() == (reference / "greet" / "__main__.py").read_text()
+
+
+def test_one_seed_draws_the_same_plans_whatever_the_fleet_and_knobs() -> None:
+    a = GymConfig(episodes=12, seed=4)
+    b = a.model_copy(update={"knobs": ["worker.turn_cap=9"], "fleet": "sim:sloppy?seed=8"})
+    tasks = load_catalog(a)
+    plans = plan_episodes(a, tasks, suite=None, invent=False)
+    assert plans == plan_episodes(b, tasks, suite=None, invent=False)
+    assert "continue-existing" in {p.archetype for p in plans}
+
+
+def test_task_limit_keeps_each_task_in_its_own_archetype(greet) -> None:
+    config = GymConfig(episodes=6, seed=2, tasks=["greet"])
+    plans = plan_episodes(config, [greet], suite=None, invent=False)
+    assert {p.task for p in plans} == {"greet"}
+    assert {p.archetype for p in plans} <= {"heavy-spec", "continue-existing"}
+
+
+def test_task_limit_filters_a_suite_and_refuses_one_it_empties() -> None:
+    suite = load_suite("smoke")
+    first = suite.episodes[0].task
+    config = GymConfig(suite="smoke", tasks=[first])
+    plans = plan_episodes(config, load_catalog(config), suite=suite, invent=False)
+    assert plans and {p.task for p in plans} == {first}
+    with pytest.raises(GymConfigError, match="no episode of task"):
+        plan_episodes(
+            config.model_copy(update={"tasks": ["no-such"]}),
+            load_catalog(config),
+            suite=suite,
+            invent=False,
+        )
+
+
+def test_suite_loads_from_a_file_path(tmp_path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[[episodes]]\ntask = "greet"\npersona = "pragmatic"\nseed = 3\n')
+    suite = load_suite(str(path))
+    assert suite.name == "mine" and [e.seed for e in suite.episodes] == [3]
+    with pytest.raises(GymConfigError, match="unknown suite 'nope'"):
+        load_suite("nope")

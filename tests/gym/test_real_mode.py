@@ -54,7 +54,9 @@ def sim_serve(greet_catalog: Path) -> Iterator[str]:
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:The model:DeprecationWarning")
-def test_http_transports_run_against_gym_sim_serve_and_are_labelled_simulated(tmp_path, greet_catalog, sim_serve) -> None:
+def test_http_transports_run_against_gym_sim_serve_and_are_labelled_simulated(
+    tmp_path, greet_catalog, sim_serve
+) -> None:
     config = GymConfig(
         episodes=1,
         parallel=1,

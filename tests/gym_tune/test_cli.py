@@ -11,8 +11,13 @@ from gym.cli import app
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--knob-candidates", "mcp.servers"], "'mcp.servers' is not a tunable knob"),
-        (["--knob-candidates", "gates.timeout_s"], "'gates.timeout_s' is not a tunable knob"),
+        (["--knob-candidates", "mcp.servers"], "'mcp.servers' is a structural knob"),
+        (["--knob-candidates", "gates.timeout_s"], "'gates.timeout_s' is a structural knob"),
+        # a structural knob anywhere in a proposal refuses it whole, before anything runs
+        (
+            ["--propose", "worker.turn_cap=80", "--propose", "gates.review=false"],
+            "'gates.review' is a structural knob",
+        ),
         (["--knob-candidates", "no.such"], "'no.such' is an unknown knob"),
         (["--suite", "smoke", "--episodes-per-arm", "4"], "fixes its own episodes"),
         (["--episodes-per-arm", "1"], "--episodes-per-arm: Input should be greater than"),

@@ -35,7 +35,7 @@ def test_gym_tune_runs_a_paired_experiment_and_records_it(tmp_path):
             "--suite",
             "smoke",
             "--knob-candidates",
-            "gates.review",
+            "retry.max_attempts",
             "--experiments",
             "1",
             "--no-judge",
@@ -48,14 +48,14 @@ def test_gym_tune_runs_a_paired_experiment_and_records_it(tmp_path):
         timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "experiment #1: gates.review=false (was True), proposed by fallback" in proc.stdout
+    assert "experiment #1: retry.max_attempts=3 (was 6), proposed by fallback" in proc.stdout
     assert "decision: " in proc.stdout
     with Ledger.open(gym_dir, create=False) as ledger:
         (experiment,) = ledger.experiments()
         arms = experiment.arms
-        assert experiment.knob_deltas == {"gates.review": False} and experiment.simulated
+        assert experiment.knob_deltas == {"retry.max_attempts": 3} and experiment.simulated
         a, b = ledger.episodes(arms["A"]), ledger.episodes(arms["B"])
-        assert ledger.run(arms["B"]).knobs == {"gates.review": "false"}
+        assert ledger.run(arms["B"]).knobs == {"retry.max_attempts": "3"}
     # the same three suite episodes, same seeds, in both arms: three pairs
     assert sorted((e.task, e.seed) for e in a) == sorted((e.task, e.seed) for e in b)
     assert experiment.statistics["pairs"] == 3

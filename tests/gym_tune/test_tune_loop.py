@@ -22,9 +22,9 @@ BASELINE = [False] * 10 + [True] * 4
 
 
 class Arms:
-    """Records each arm it is asked to run; ``gates.review=false`` makes every episode pass."""
+    """Records each arm it is asked to run; ``retry.max_attempts=3`` makes every episode pass."""
 
-    def __init__(self, helps: str = "gates.review=false"):
+    def __init__(self, helps: str = "retry.max_attempts=3"):
         self.helps = helps
         self.calls: list[list[str]] = []
 
@@ -48,41 +48,44 @@ def test_an_effective_change_is_adopted_and_the_next_arm_builds_on_it(base):
     seen = []
     result = tune(
         base,
-        TuneOptions(candidates=["gates.review", "scheduler.policy"]),
+        TuneOptions(candidates=["retry.max_attempts", "worker.context_chars"], experiments=2),
         run_arm=arms,
         on_experiment=seen.append,
     )
     # A, then B = A + one change; after adoption the next B builds on the adopted set
     assert arms.calls == [
         ["worker.turn_cap=30"],
-        ["gates.review=false", "worker.turn_cap=30"],
-        ["gates.review=false", "scheduler.policy=fanout", "worker.turn_cap=30"],
+        ["retry.max_attempts=3", "worker.turn_cap=30"],
+        ["retry.max_attempts=3", "worker.context_chars=30000", "worker.turn_cap=30"],
     ]
     assert [e.decision.outcome for e in result.experiments] == ["adopt", "inconclusive"]
     assert seen == result.experiments
     second = result.experiments[1]
     assert second.run_a == result.experiments[0].run_b  # the adopted arm is the new baseline
-    assert result.knobs == {"worker.turn_cap": 30, "gates.review": False}
+    assert result.knobs == {"worker.turn_cap": 30, "retry.max_attempts": 3}
     assert load_knob_file(result.knob_file) == result.knobs
     assert result.knob_file == base.gym_dir / "tuned-knobs.toml"
 
 
 def test_experiments_land_in_the_ledger_with_arms_deltas_and_statistics(base):
-    result = tune(base, TuneOptions(candidates=["gates.review"]), run_arm=Arms())
+    options = TuneOptions(candidates=["retry.max_attempts"], experiments=1)
+    result = tune(base, options, run_arm=Arms())
     with Ledger.open(base.gym_dir) as ledger:
         (recorded,) = ledger.experiments()
     done = result.experiments[0]
     assert recorded.id == done.experiment_id
     assert recorded.arms == {"A": done.run_a, "B": done.run_b}
-    assert recorded.knob_deltas == {"gates.review": False}
+    assert recorded.knob_deltas == {"retry.max_attempts": 3}
     assert recorded.decision == "adopt" and recorded.simulated
     assert recorded.statistics["pairs"] == 14
-    assert recorded.statistics["proposed_by"] == "fallback"  # the sim brain's filler is refused
-    assert recorded.statistics["replaces"] == "gates.review=True"
+    assert recorded.statistics["proposed_by"] == "fallback"  # a sim brain is not asked
+    assert "brain_refused" not in recorded.statistics  # no "knob 'sim'" refusal (issue 16)
+    assert recorded.statistics["replaces"] == "retry.max_attempts=6"
 
 
 def test_nothing_adopted_writes_no_knob_file(base):
-    result = tune(base, TuneOptions(candidates=["scheduler.policy"]), run_arm=Arms())
+    options = TuneOptions(candidates=["worker.context_chars"], experiments=1)
+    result = tune(base, options, run_arm=Arms())
     assert [e.decision.outcome for e in result.experiments] == ["inconclusive"]
     assert result.knob_file is None
     assert not (base.gym_dir / "tuned-knobs.toml").exists()
@@ -90,17 +93,19 @@ def test_nothing_adopted_writes_no_knob_file(base):
 
 def test_the_knob_file_is_also_a_valid_gym_toml(base, tmp_path):
     out = tmp_path / "tuned.toml"
-    tune(base, TuneOptions(candidates=["gates.review"], out=out), run_arm=Arms())
+    tune(
+        base, TuneOptions(candidates=["retry.max_attempts"], out=out, experiments=1), run_arm=Arms()
+    )
     text = out.read_text()
     assert text.startswith("# Knobs adopted by `gym tune`")
-    assert tomllib.loads(text)["knobs"] == {"gates.review": False, "worker.turn_cap": 30}
-    assert sorted(read_toml(out)["knobs"]) == ["gates.review=false", "worker.turn_cap=30"]
+    assert tomllib.loads(text)["knobs"] == {"retry.max_attempts": 3, "worker.turn_cap": 30}
+    assert sorted(read_toml(out)["knobs"]) == ["retry.max_attempts=3", "worker.turn_cap=30"]
 
 
 def test_the_session_stops_when_every_change_in_scope_was_tried(base):
     arms = Arms(helps="nothing")
-    result = tune(base, TuneOptions(candidates=["gates.review"], experiments=5), run_arm=arms)
-    assert len(result.experiments) == 1 and len(arms.calls) == 2
+    result = tune(base, TuneOptions(candidates=["retry.max_attempts"], experiments=9), run_arm=arms)
+    assert len(result.experiments) == 4 and len(arms.calls) == 5  # 3, 12, 1, 20: then none left
 
 
 def test_bad_scope_is_refused_before_any_arm_runs(base):
@@ -132,11 +137,12 @@ def test_sampled_arms_share_their_plan_and_leave_out_continue_existing(tmp_path)
 def test_the_report_shows_the_experiment_with_its_decision_and_statistics(base, tmp_path):
     from reports import build_report
 
-    tune(base, TuneOptions(candidates=["gates.review"]), run_arm=Arms())
+    tune(base, TuneOptions(candidates=["retry.max_attempts"]), run_arm=Arms())
     out = tmp_path / "report.html"
     with Ledger.open(base.gym_dir) as ledger:
         build_report(ledger, out)
     html = out.read_text(encoding="utf-8")
     section = html[html.index("A/B experiments") :]
-    assert "tune #1: gates.review=false" in section
-    assert "<td>adopt</td>" in section and "pass_rate_p_holm" in section
+    assert "tune #1: retry.max_attempts=3" in section
+    # the decision in words and the paired table (the reports' experiment view)
+    assert "Adopted" in section and "p (Holm)" in section

@@ -17,9 +17,28 @@ from ledger import (
 
 EXPECTED_TABLES = {
     "schema_migrations": ["id", "name", "applied_at"],
-    "runs": ["id", "started_at", "suite", "simulated", "code_version", "seed", "record"],
+    "runs": [
+        "id",
+        "started_at",
+        "suite",
+        "simulated",
+        "code_version",
+        "seed",
+        "record",
+        "swarm_version",
+    ],
     "run_status": ["id", "run_id", "status", "at"],
-    "episodes": ["id", "run_id", "started_at", "task", "archetype", "persona", "seed", "record"],
+    "episodes": [
+        "id",
+        "run_id",
+        "started_at",
+        "task",
+        "archetype",
+        "persona",
+        "seed",
+        "record",
+        "replay_key",
+    ],
     "episode_status": ["id", "episode_id", "status", "final_verdict", "at"],
     "turns": [
         "id",
@@ -80,6 +99,7 @@ EXPECTED_INDEXES = {
     "grades_episode",
     "artifacts_episode",
     "experiments_supersedes",
+    "episodes_replay_key",
 }
 
 
@@ -114,9 +134,17 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path):
     assert (
         applied
         == [m.name for m in MIGRATIONS]
-        == ["001_tables", "002_append_only", "003_current_views", "004_indexes", "005_no_replace"]
+        == [
+            "001_tables",
+            "002_append_only",
+            "003_current_views",
+            "004_indexes",
+            "005_no_replace",
+            "006_swarm_version",
+            "007_episode_replay_key",
+        ]
     )
-    assert version == SCHEMA_VERSION == 5
+    assert version == SCHEMA_VERSION == 7
     assert mode == "wal"
 
 

@@ -249,7 +249,8 @@ def test_a_ledger_written_before_the_fix_gains_the_guard_when_opened(tmp_path):
     with Ledger.open(tmp_path) as ledger:
         with pytest.raises(AppendOnlyError, match="runs rows cannot be replaced"):
             ledger.execute_raw(
-                "INSERT OR REPLACE INTO runs VALUES ('r1', 'now', 'forged', 1, 'v', 0, '{}')"
+                "INSERT OR REPLACE INTO runs (id, started_at, suite, simulated, code_version,"
+                " seed, record) VALUES ('r1', 'now', 'forged', 1, 'v', 0, '{}')"
             )
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT suite FROM runs").fetchall() == [("nightly",)]

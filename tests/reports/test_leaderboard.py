@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reports import load, wilson
-from reports._leaderboard import LeaderRow, assign_tiers, leaderboard
+from reports._leaderboard import MIN_PASS_K_TASKS, LeaderRow, assign_tiers, leaderboard
 
 
 def _row(name, k, n):
@@ -143,7 +143,7 @@ def test_the_report_shows_both_rates_and_says_which_it_ranks_by(ledger, tmp_path
     target = tmp_path / "report.html"
     build_report(ledger, target)
     html = target.read_text(encoding="utf-8")
-    assert "<th>pass@1</th><th>Final pass</th><th>Turns to green</th>" in html
+    assert "<th>pass@1</th><th>Final pass</th><th>Δ vs best</th><th>Turns to green</th>" in html
     assert "Ranked by <b>final pass rate</b>" in html
     assert '0% <span class="ci">[' in html and '100% <span class="ci">[' in html
 
@@ -158,3 +158,41 @@ def test_invention_rejections_reach_the_report_frames(ledger):
     _episode(ledger, run_id, "greet", ["pass"])
     frame = load(ledger).episodes.sort_values("task")
     assert list(frame.invention_rejections) == [0, 2]
+
+
+# ------------------------------------------------ pass^k: tasks, k, hidden below a floor
+
+
+def test_pass_k_from_one_repeated_task_is_hidden_and_says_why(ledger, run_with, tmp_path):
+    from reports import build_report
+
+    run_with(ledger, [True, False, True, False], model="m")  # four tasks...
+    run_with(ledger, [True], model="m")  # ...only task-0 tried twice: pass^2 = 100% from one task
+    data = load(ledger)
+    [row] = leaderboard(data.runs, data.episodes, data.grades, "model")
+    assert row.pass_k == 1.0 and row.pass_k_shown is None
+    assert row.pass_k_note == f"needs ≥{MIN_PASS_K_TASKS} tasks tried k=2 times (has 1)"
+    html = build_report(ledger, tmp_path / "r.html").path.read_text()
+    board = html.split('id="leaderboard"')[1].split("</table>")[0]
+    assert '— <span class="ci">needs ≥5 tasks tried k=2 times (has 1)</span>' in board
+    assert "100%" not in board.split("Final pass")[1].split("Incomplete")[0]
+
+
+def test_pass_k_is_shown_with_its_k_and_task_count_at_the_floor(ledger, run_with):
+    for _ in range(2):
+        run_with(ledger, [True] * MIN_PASS_K_TASKS, model="m")
+    data = load(ledger)
+    [row] = leaderboard(data.runs, data.episodes, data.grades, "model")
+    assert row.pass_k_shown == 1.0
+    assert row.pass_k_note == f"k=2 over {MIN_PASS_K_TASKS} tasks"
+
+
+def test_dimension_means_average_the_final_turn_like_the_comparison(ledger):
+    run_id = _run(ledger, "m")
+    _episode(ledger, run_id, "a", ["fail", "pass"])
+    ledger.finish_run(run_id, "finished")
+    data = load(ledger)
+    [row] = leaderboard(data.runs, data.episodes, data.grades, "model")
+    final = data.grades[data.grades.turn == 2]
+    for dim, mean in row.dims.items():
+        assert mean == pytest.approx(final[final.dimension == dim].score.mean())

@@ -122,11 +122,12 @@ def test_misbehaving_node_run_finishes_with_retries_noted_and_an_honest_report(
 ):
     task = catalog_task(PRIMARY)
     work = tmp_path / "work"
-    # Profiles draw per attempt, so at 0.3 some of the node's attempts misbehave and some
-    # build. Which tasks land on it depends on timing, so the run may finish (the defences
-    # won) or fail (a task misbehaved until the engine gave up): either way the report must
-    # say exactly what happened.
-    fleet = f"sim:{profile}:0.3?time_scale=0&seed=4,sim:competent?time_scale=0"
+    # Profiles draw per attempt, so at 0.3 some attempts misbehave and some build; the run
+    # may finish (the defences won) or fail (a task misbehaved until the engine gave up):
+    # either way the report must say exactly what happened. One two-slot node, so every
+    # task's draws are the same whatever the timing (with a second, competent node, which
+    # tasks met the profile depended on placement); seed 5 misbehaves at least once.
+    fleet = f"sim:{profile}:0.3?time_scale=0&seed=5&weight=2"
     result = swarm_run(spec_file(tmp_path, task), work, fleet, *FAST)
     report = json.loads(result.stdout)
     assert result.exit_code == {"done": 0, "failed": 1}[report["status"]], result.output

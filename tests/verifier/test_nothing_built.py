@@ -48,9 +48,7 @@ def test_a_tree_with_one_written_file_is_graded_as_usual(tmp_path: Path, greet_t
 
     grade = grade_workdir(work, greet_task, report=_empty_report())
 
-    assert all(
-        f.code != "nothing_built" for d in grade.dimensions.values() for f in d.findings
-    )
+    assert all(f.code != "nothing_built" for d in grade.dimensions.values() for f in d.findings)
 
 
 def test_a_run_that_never_reached_a_model_is_infrastructure_not_a_red_swarm(

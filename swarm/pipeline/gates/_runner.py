@@ -127,6 +127,7 @@ class GateRunner:
             else []
         )
         lines += self.judge_notes
+        lines += [self.sink.prereview_briefing()] if self.sink.prereview else []
         if self.knobs.get("gates.examples") and self.sink.briefing():
             lines.append(self.sink.briefing())
         return "\n".join(lines)

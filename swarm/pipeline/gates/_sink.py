@@ -38,6 +38,7 @@ class SinkGate:
         self.examples = list(examples)
         self.timeout_s = timeout_s
         self.results: list[ExampleResult] = []
+        self.prereview: dict[str, list[str]] = {}
 
     async def check(self) -> GateResult:
         """Run every example; the steps carry command, expected, got and matched."""
@@ -60,3 +61,18 @@ class SinkGate:
         for example in self.examples:
             lines.append(f"$ {example.command}\n{example.expected.rstrip()}")
         return "\n".join(lines)
+
+    def add_prereview(self, task_id: str, lines: Sequence[str]) -> None:
+        """Keep an idle node's pre-review findings of one task for the sink's briefing."""
+        self.prereview[task_id] = list(lines)
+
+    def prereview_briefing(self) -> str:
+        """Pre-review findings as the sink reads them: claims to confirm, then fix."""
+        lines = [line for found in self.prereview.values() for line in found]
+        if not lines:
+            return ""
+        head = (
+            "PRE-REVIEW FINDINGS (an idle node's review, unconfirmed: run the code to "
+            "confirm each, fix only what is real):"
+        )
+        return "\n".join([head, *lines])

@@ -14,6 +14,7 @@ from swarm.pipeline.worker._tools import (
     cap_output,
     confine,
 )
+from swarm.pipeline.worker._transcript import transcript_path
 
 __all__ = [
     "SUPERVISOR_PREFIX",
@@ -32,5 +33,6 @@ __all__ = [
     "confine",
     "error_class_of",
     "syntax_error_of",
+    "transcript_path",
     "worker_user_message",
 ]

@@ -22,6 +22,10 @@ class WorkerContext:
     clarifications: list[str] = field(default_factory=list)
     review_findings: dict[str, str] = field(default_factory=dict)
     sink_briefing: Callable[[], str] | None = None
+    #: Where each attempt's capped conversation is appended; None = not kept.
+    transcript: Path | None = None
+    scout_findings: str = ""
+    """The scouts' ``SCOUT FINDINGS:`` block, already capped ('' when scouts are off)."""
 
     def findings_for(self, task: Subtask) -> str:
         """Gate findings for a repair; the sink also gets the run's judge/reviewer findings."""

@@ -14,7 +14,9 @@ What small models really send is handled here, not trusted:
   never run: each call gets a "cut off, write smaller pieces" result (``truncated``);
 - a context-overflow refusal is retried with a smaller prompt (``context_overflow``);
 - the integrate-verify sink is done only when its last ``run_command`` succeeded and no
-  call failed or wrote a file after it (a fix must be re-run).
+  call failed or wrote a file after it (a fix must be re-run);
+- skeleton-first (``_skeleton``): once an entry or multi-file owner has written each of its
+  skeleton files, they are import-checked once in the sandbox; a failure is a content retry.
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ from swarm.pipeline.worker._prompts import (
     worker_user_message,
 )
 from swarm.pipeline.worker._settings import WorkerSettings
+from swarm.pipeline.worker._skeleton import check_skeleton, skeleton_files
 from swarm.pipeline.worker._tools import TOOL_SPECS, McpCaller, Toolbox, ToolOutcome, ToolPolicy
+from swarm.pipeline.worker._transcript import append_transcript
 from swarm.pipeline.worker._window import ContextWindows
 from swarm.protocols import Assignment, DispatchResult, ErrorClass, EventSink, Subtask
 
@@ -111,6 +115,8 @@ class _Attempt:
     shrink_level: int = 0
     sink_verified: bool = False
     """The sink's last command succeeded and no call failed or wrote a file after it."""
+    skeleton: list[str] = field(default_factory=list)
+    """Files still to be checked as a skeleton (emptied once the check ran)."""
 
     @property
     def task(self) -> Subtask:
@@ -151,7 +157,20 @@ class Worker:
             return self._result(attempt, stop.error_class, str(stop))
         except BrainError as exc:
             return self._result(attempt, error_class_of(exc), str(exc))
+        finally:
+            self._keep_transcript(attempt)
         return self._result(attempt, None, None)
+
+    def _keep_transcript(self, attempt: _Attempt) -> None:
+        """Append the attempt's conversation to the run's transcript (report drill-down)."""
+        if self.context.transcript is None:
+            return
+        fields = {"task_id": attempt.task.id, "attempt": attempt.assignment.attempt}
+        fields["device"] = attempt.assignment.device.name
+        try:
+            append_transcript(self.context.transcript, fields, attempt.messages)
+        except OSError:
+            pass  # evidence for people, not for the run: a full disk must not fail the attempt
 
     # -- setup -------------------------------------------------------------------------------
 
@@ -174,7 +193,9 @@ class Worker:
             Message(role=Role.USER, content=worker_user_message(brief)),
         ]
         tools = TOOL_SPECS + self.mcp_specs
-        return _Attempt(assignment, events, toolbox, messages, tools, brief, budget)
+        attempt = _Attempt(assignment, events, toolbox, messages, tools, brief, budget)
+        attempt.skeleton = list(brief.skeleton_files)
+        return attempt
 
     def _brief(self, assignment: Assignment) -> WorkerBrief:
         task, ctx, s = assignment.task, self.context, self.settings
@@ -194,6 +215,8 @@ class Worker:
             current_files={} if assignment.prior_work else ctx.current_files(task),
             mcp_tools=[spec.name for spec in self.mcp_specs],
             write_first=s.write_first,
+            scout_findings=ctx.scout_findings,
+            skeleton_files=skeleton_files(task.owned_files) if s.skeleton else (),
         )
 
     # -- the loop ----------------------------------------------------------------------------
@@ -219,7 +242,9 @@ class Worker:
                     tool_calls=response.tool_calls,
                 )
             )
-            if await self._run_calls(attempt):
+            finished = await self._run_calls(attempt)
+            await self._check_skeleton(attempt)
+            if finished:
                 return
         if not self._finished(attempt):
             raise AttemptStopped(
@@ -312,6 +337,25 @@ class Worker:
             )
             finished = finished or outcome.done_summary is not None
         return finished
+
+    async def _check_skeleton(self, attempt: _Attempt) -> None:
+        """Once every skeleton file is written, import them once; failing is a content retry."""
+        if not attempt.skeleton or any(f not in attempt.written for f in attempt.skeleton):
+            return
+        files, attempt.skeleton = attempt.skeleton, []
+        check = await check_skeleton(self.context.workdir, files)
+        for rel, error in check.errors.items():
+            attempt.events.emit(
+                "skeleton_written",
+                task_id=attempt.task.id,
+                device=attempt.assignment.device.name,
+                attempt=attempt.assignment.attempt,
+                file=rel,
+                imports_ok=error is None,
+                error=error,
+            )
+        if not check.ok:
+            raise AttemptStopped(ErrorClass.CONTENT, check.note())
 
     def _track_sink(self, attempt: _Attempt, call: ToolCall, outcome: ToolOutcome) -> None:
         """Verified = the last command succeeded and nothing failed or changed after it."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from swarm.pipeline.worker._skeleton import SKELETON_INSTRUCTION
+
 #: The prefix of every content retry (the scheduler's supervisor note).
 SUPERVISOR_PREFIX = "SUPERVISOR NOTE — your previous attempt was stopped: "
 
@@ -49,6 +51,9 @@ class WorkerBrief:
     current_files: Mapping[str, str] = field(default_factory=dict)
     mcp_tools: Sequence[str] = ()
     write_first: bool = True
+    scout_findings: str = ""
+    skeleton_files: Sequence[str] = ()
+    """Owned files to write as an importable skeleton first (skeleton-first/stub-first)."""
 
 
 def supervisor_line(note: str) -> str:
@@ -110,6 +115,8 @@ def _context(brief: WorkerBrief) -> list[str]:
     if brief.clarifications:
         answers = "\n".join(f"- {a}" for a in brief.clarifications)
         sections.append(f"USER CLARIFICATIONS:\n{answers}")
+    if brief.scout_findings.strip():
+        sections.append(brief.scout_findings.strip())
     if brief.mcp_tools:
         sections.append("Documentation tools available: " + ", ".join(brief.mcp_tools))
     return sections
@@ -125,6 +132,8 @@ def _closing(brief: WorkerBrief) -> list[str]:
             "Your very first action must be to write each of these files with "
             "write_file, using exactly these paths (their folders already exist)."
         )
+    if brief.skeleton_files:
+        sections.append(SKELETON_INSTRUCTION.format(files=", ".join(brief.skeleton_files)))
     return sections
 
 

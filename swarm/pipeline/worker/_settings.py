@@ -164,9 +164,15 @@ class WorkerSettings:
     probe_context: bool = True
     chars_per_token: float = 3.0
     reply_share: float = 0.35
+    skeleton: bool = True
+    """Skeleton-first / stub-first (the ``skeleton.enabled`` knob, see ``_skeleton``)."""
 
     @classmethod
     def from_knobs(cls, knobs: Any) -> WorkerSettings:
-        """Read every ``worker.*`` knob from a resolved :class:`swarm.knobs.Knobs`."""
+        """Read every ``worker.*`` knob (and ``skeleton.enabled``) from resolved knobs."""
         names = cls.__dataclass_fields__
-        return cls(**{name: knobs.get(f"worker.{name}") for name in names})
+        return cls(**{name: knobs.get(_KNOB_NAMES.get(name, f"worker.{name}")) for name in names})
+
+
+#: Settings whose knob is not ``worker.<field>``.
+_KNOB_NAMES = {"skeleton": "skeleton.enabled"}

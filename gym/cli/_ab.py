@@ -1,0 +1,73 @@
+"""`gym ab`: a paired A/B experiment by hand, for any knob — structural ones included.
+
+The tweaker only moves the safe set; gates, contracts, the judge, the scheduler policy and
+prompts are tested here, by a person. Same arms, statistics and ledger record as
+`gym tune`; nothing is adopted. Bad input is one line and exit 2, before anything runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from brain import BrainError
+from gym.cli._edge import fail as _fail
+from gym.cli._edge import opt as _opt
+from gym.config import CONFIG_FILE, load_config
+from gym.errors import GymConfigError, GymError
+from ledger import LedgerError
+
+
+def ab(
+    knob: Annotated[list[str] | None, _opt("Arm B's change, name=value (repeatable).")] = None,
+    suite: Annotated[str | None, _opt("Suite both arms play (fixed tasks and seeds).")] = None,
+    episodes: Annotated[int | None, _opt("Sampled episodes per arm (no suite).")] = None,
+    brain: Annotated[str | None, _opt("Harness brain URL.")] = None,
+    fleet: Annotated[str | None, _opt("Comma list of fleet node URLs.")] = None,
+    base_knob: Annotated[
+        list[str] | None, _opt("Knob both arms share, name=value (repeatable).", "--base-knob")
+    ] = None,
+    seed: Annotated[int | None, _opt("Seed of sampling and bootstrap.")] = None,
+    max_turns: Annotated[int | None, _opt("Turns per episode at most.")] = None,
+    parallel: Annotated[int | None, _opt("Episodes at the same time.")] = None,
+    judge: Annotated[bool | None, _opt("Grade with the AI judge.", "--judge/--no-judge")] = None,
+    gym_dir: Annotated[Path | None, _opt("Ledger and run folders (default .gym).")] = None,
+    config_file: Annotated[
+        Path | None, _opt(f"Config file (default ./{CONFIG_FILE}).", "--config")
+    ] = None,
+) -> None:
+    """A/B any knobs by hand: paired arms, the tweaker's statistics, a ledger record."""
+    from gym.cli._tune import _printer
+    from gym.tweaker import hand_ab
+
+    flags = {
+        "suite": suite,
+        "brain": brain,
+        "fleet": fleet,
+        "knobs": base_knob or None,
+        "seed": seed,
+        "max_turns": max_turns,
+        "parallel": parallel,
+        "judge": judge,
+        "gym_dir": gym_dir,
+    }
+    console = Console()
+    if not console.is_terminal:
+        console.width = 120
+    try:
+        base = load_config(flags, toml_path=config_file).config
+        result = hand_ab(base, knob or [], episodes_per_arm=episodes)
+    except (GymConfigError, BrainError, LedgerError, ValidationError) as exc:
+        raise _fail("gym ab", exc, 2) from None
+    except GymError as exc:
+        raise _fail("gym ab", exc, exc.exit_code) from None
+    _printer(console)(result)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `gym ab` to the gym app."""
+    app.command("ab")(ab)
