@@ -14,6 +14,7 @@ Public surface::
     SyntheticPlan, fill_synthetic, add_synthetic_run      (seeded ledgers for tests, demos)
 """
 
+from ledger._artifacts import read_jsonl
 from ledger._errors import (
     AppendOnlyError,
     ArtifactError,
@@ -54,6 +55,7 @@ from ledger._synthetic import (
 )
 
 __all__ = [
+    "read_jsonl",
     "DEFAULT_ARTIFACT_CAP",
     "LEDGER_FILE",
     "MIGRATIONS",

@@ -10,6 +10,7 @@ artifact is reported instead of silently graded.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -145,3 +146,22 @@ def write_packed(gym_dir: Path, episode_id: str, name: str, data: bytes) -> Path
         out.write(data)
     os.replace(tmp, dest)
     return dest
+
+
+def read_jsonl(path: Path, max_lines: int | None = None) -> list[dict]:
+    """The JSON objects of a stored JSONL file (an event log, a transcript), one per line.
+
+    A line that is not a JSON object (a writer killed mid-line) reads as ``{}``, so a
+    position in the list is still the line's number for whoever cites it.
+    """
+    out: list[dict] = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh):
+            if max_lines is not None and n >= max_lines:
+                break
+            try:
+                item = json.loads(line)
+            except ValueError:
+                item = {}
+            out.append(item if isinstance(item, dict) else {})
+    return out

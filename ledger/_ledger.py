@@ -37,6 +37,7 @@ from ledger._records import (
     utcnow,
 )
 from ledger._replay import Replayed, ReplayWriter
+from ledger._rows import insert_turn
 from verifier import Finding, Grade, Verdict
 
 LEDGER_FILE = "ledger.sqlite"
@@ -316,26 +317,7 @@ class Ledger:
 
         def insert(conn: sqlite3.Connection) -> int:
             _require(conn, "episodes", record.episode_id, "episode")
-            old = conn.execute(
-                "SELECT id FROM current_turns WHERE episode_id = ? AND turn = ?",
-                (record.episode_id, record.turn),
-            ).fetchone()
-            cur = conn.execute(
-                "INSERT INTO turns (episode_id, turn, move, swarm_status, exit_code, elapsed_ms,"
-                " record, recorded_at, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.episode_id,
-                    record.turn,
-                    record.move,
-                    record.swarm_status,
-                    record.exit_code,
-                    record.elapsed_ms,
-                    record.model_dump_json(),
-                    _now(),
-                    old["id"] if old else None,
-                ),
-            )
-            return int(cur.lastrowid or 0)
+            return insert_turn(conn, record, _now())
 
         return self._write(insert)
 

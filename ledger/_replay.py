@@ -25,7 +25,8 @@ from ledger._recording import (
     StartedEpisode,
     Write,
 )
-from ledger._records import EpisodeStatus, TurnRecord
+from ledger._records import EpisodeStatus
+from ledger._rows import insert_turn
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _apply_one(
         _insert_episode(conn, writer, ids[write.provisional_id], write, keys)
     elif isinstance(write, RecordedTurn):
         record = write.record.model_copy(update={"episode_id": ids[write.record.episode_id]})
-        _insert_turn(conn, writer, record)
+        insert_turn(conn, record, writer.now())
     elif isinstance(write, RecordedGrade):
         eid = ids[write.provisional_id]
         writer.insert_grade(conn, eid, write.turn, write.grade, write.grader)
@@ -129,28 +130,6 @@ def _insert_episode(
     conn.execute(
         "INSERT INTO episode_status (episode_id, status, at) VALUES (?, ?, ?)",
         (episode_id, EpisodeStatus.STARTED.value, now),
-    )
-
-
-def _insert_turn(conn: sqlite3.Connection, writer: ReplayWriter, record: TurnRecord) -> None:
-    old = conn.execute(
-        "SELECT id FROM current_turns WHERE episode_id = ? AND turn = ?",
-        (record.episode_id, record.turn),
-    ).fetchone()
-    conn.execute(
-        "INSERT INTO turns (episode_id, turn, move, swarm_status, exit_code, elapsed_ms,"
-        " record, recorded_at, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            record.episode_id,
-            record.turn,
-            record.move,
-            record.swarm_status,
-            record.exit_code,
-            record.elapsed_ms,
-            record.model_dump_json(),
-            writer.now(),
-            old["id"] if old else None,
-        ),
     )
 
 

@@ -7,7 +7,6 @@ prompts are tested here, by a person. Same arms, statistics and ledger record as
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,9 +14,18 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from brain import BrainError
+from gym.cli._edge import (
+    BrainOption,
+    ConfigOption,
+    FleetOption,
+    GymDirOption,
+    JudgeOption,
+    MaxTurnsOption,
+    ParallelOption,
+)
 from gym.cli._edge import fail as _fail
 from gym.cli._edge import opt as _opt
-from gym.config import CONFIG_FILE, load_config
+from gym.config import load_config
 from gym.errors import GymConfigError, GymError
 from ledger import LedgerError
 
@@ -26,19 +34,17 @@ def ab(
     knob: Annotated[list[str] | None, _opt("Arm B's change, name=value (repeatable).")] = None,
     suite: Annotated[str | None, _opt("Suite both arms play (fixed tasks and seeds).")] = None,
     episodes: Annotated[int | None, _opt("Sampled episodes per arm (no suite).")] = None,
-    brain: Annotated[str | None, _opt("Harness brain URL.")] = None,
-    fleet: Annotated[str | None, _opt("Comma list of fleet node URLs.")] = None,
+    brain: BrainOption = None,
+    fleet: FleetOption = None,
     base_knob: Annotated[
         list[str] | None, _opt("Knob both arms share, name=value (repeatable).", "--base-knob")
     ] = None,
     seed: Annotated[int | None, _opt("Seed of sampling and bootstrap.")] = None,
-    max_turns: Annotated[int | None, _opt("Turns per episode at most.")] = None,
-    parallel: Annotated[int | None, _opt("Episodes at the same time.")] = None,
-    judge: Annotated[bool | None, _opt("Grade with the AI judge.", "--judge/--no-judge")] = None,
-    gym_dir: Annotated[Path | None, _opt("Ledger and run folders (default .gym).")] = None,
-    config_file: Annotated[
-        Path | None, _opt(f"Config file (default ./{CONFIG_FILE}).", "--config")
-    ] = None,
+    max_turns: MaxTurnsOption = None,
+    parallel: ParallelOption = None,
+    judge: JudgeOption = None,
+    gym_dir: GymDirOption = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """A/B any knobs by hand: paired arms, the tweaker's statistics, a ledger record."""
     from gym.cli._tune import _printer

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 
+from gym.config import CONFIG_FILE
 from verifier import clean_line
 
 #: Error lines longer than this are cut with an ellipsis.
@@ -42,6 +44,18 @@ def opt(help_text: str, *names: str, metavar: str | None = None) -> Any:
     if metavar is None and any("/" in n for n in names):
         metavar = ""
     return typer.Option(*names, help=help_text, metavar=metavar)
+
+
+# The options every command that plays episodes shares (run, tune, ab), said once.
+BrainOption = Annotated[str | None, opt("Harness brain URL, e.g. anthropic:MODEL.", metavar="URL")]
+FleetOption = Annotated[str | None, opt("Comma list of fleet node URLs.", metavar="URLS")]
+MaxTurnsOption = Annotated[int | None, opt("Turns per episode at most (default 6).", metavar="N")]
+ParallelOption = Annotated[int | None, opt("Episodes at the same time (default 2).", metavar="N")]
+JudgeOption = Annotated[bool | None, opt("Grade with the AI judge.", "--judge/--no-judge")]
+GymDirOption = Annotated[Path | None, opt("Ledger and run folders (default .gym).", metavar="DIR")]
+ConfigOption = Annotated[
+    Path | None, opt(f"Config file (default ./{CONFIG_FILE}).", "--config", metavar="FILE")
+]
 
 
 def serve_until_stopped(wait: Callable[[], object], stop: Callable[[], object]) -> None:

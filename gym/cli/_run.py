@@ -19,23 +19,27 @@ from rich.table import Table
 from rich.text import Text
 
 from brain import BrainError
+from gym.cli._edge import (
+    BrainOption,
+    ConfigOption,
+    FleetOption,
+    GymDirOption,
+    JudgeOption,
+    MaxTurnsOption,
+    ParallelOption,
+)
 from gym.cli._edge import fail as _fail
 from gym.cli._edge import opt as _opt
-from gym.config import CONFIG_FILE, load_config
+from gym.config import load_config
 from gym.errors import GymConfigError, GymError
 from ledger import LedgerError
 
 config_app = typer.Typer(help="The effective gym configuration.", no_args_is_help=True)
 
 
-_CONFIG_HELP = f"Config file (default ./{CONFIG_FILE})."
-
-
 def run(
     episodes: Annotated[int | None, _opt("Episodes to run (default 20).", metavar="N")] = None,
-    parallel: Annotated[
-        int | None, _opt("Episodes at the same time (default 2).", metavar="N")
-    ] = None,
+    parallel: ParallelOption = None,
     archetype: Annotated[
         str | None, _opt("heavy-spec, minimal-spec or continue-existing.", metavar="KIND")
     ] = None,
@@ -47,10 +51,8 @@ def run(
     task: Annotated[
         list[str] | None, _opt("Only this catalog task (repeatable).", "--task", metavar="ID")
     ] = None,
-    brain: Annotated[
-        str | None, _opt("Harness brain URL, e.g. anthropic:MODEL.", metavar="URL")
-    ] = None,
-    fleet: Annotated[str | None, _opt("Comma list of fleet node URLs.", metavar="URLS")] = None,
+    brain: BrainOption = None,
+    fleet: FleetOption = None,
     knob: Annotated[
         list[str] | None, _opt("Swarm knob (repeatable).", "--knob", metavar="NAME=VALUE")
     ] = None,
@@ -58,9 +60,7 @@ def run(
         int | None,
         _opt("Sampling seed (default 0): one seed draws the same episodes.", metavar="N"),
     ] = None,
-    max_turns: Annotated[
-        int | None, _opt("Turns per episode at most (default 6).", metavar="N")
-    ] = None,
+    max_turns: MaxTurnsOption = None,
     turn_timeout_s: Annotated[
         float | None, _opt("Swarm wall time per turn, in seconds.", metavar="SECONDS")
     ] = None,
@@ -68,11 +68,9 @@ def run(
         str | None,
         _opt("Your own swarm command instead of the built-in one (see README).", metavar="CMD"),
     ] = None,
-    gym_dir: Annotated[
-        Path | None, _opt("Ledger and run folders (default .gym).", metavar="DIR")
-    ] = None,
+    gym_dir: GymDirOption = None,
     catalog_dir: Annotated[Path | None, _opt("Task catalog directory.", metavar="DIR")] = None,
-    judge: Annotated[bool | None, _opt("Grade with the AI judge.", "--judge/--no-judge")] = None,
+    judge: JudgeOption = None,
     invent: Annotated[
         bool | None, _opt("The brain invents each task (self-tested).", "--invent/--no-invent")
     ] = None,
@@ -105,7 +103,7 @@ def run(
     as_json: Annotated[
         bool, _opt("Print the run's summary as one JSON object on stdout.", "--json", metavar="")
     ] = False,
-    config_file: Annotated[Path | None, _opt(_CONFIG_HELP, "--config", metavar="FILE")] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Run episodes: a persona asks, the swarm builds, the verifier grades (offline by default).
 
@@ -192,7 +190,7 @@ def _check_rate(summary: dict[str, Any], threshold: float | None) -> None:
 
 @config_app.command("show")
 def show(
-    config_file: Annotated[Path | None, _opt(_CONFIG_HELP, "--config", metavar="FILE")] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Print the effective configuration and where each value came from."""
     try:

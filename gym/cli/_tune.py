@@ -20,6 +20,14 @@ from rich.table import Table
 from rich.text import Text
 
 from brain import BrainError
+from gym.cli._edge import (
+    ConfigOption,
+    FleetOption,
+    GymDirOption,
+    JudgeOption,
+    MaxTurnsOption,
+    ParallelOption,
+)
 from gym.cli._edge import fail as _fail
 from gym.cli._edge import opt as _opt
 from gym.config import CONFIG_FILE, load_config
@@ -96,19 +104,17 @@ def tune(
     episodes_per_arm: Annotated[int | None, _opt("Sampled episodes per arm (no suite).")] = None,
     experiments: Annotated[int, _opt("Experiments at most (default 3).")] = 3,
     brain: Annotated[str | None, _opt("Harness brain URL (proposes the changes).")] = None,
-    fleet: Annotated[str | None, _opt("Comma list of fleet node URLs.")] = None,
+    fleet: FleetOption = None,
     knob: Annotated[list[str] | None, _opt("Baseline knob name=value (repeatable).")] = None,
     seed: Annotated[int | None, _opt("Seed of sampling, fallback order, bootstrap.")] = None,
-    max_turns: Annotated[int | None, _opt("Turns per episode at most.")] = None,
-    parallel: Annotated[int | None, _opt("Episodes at the same time.")] = None,
-    judge: Annotated[bool | None, _opt("Grade with the AI judge.", "--judge/--no-judge")] = None,
-    gym_dir: Annotated[Path | None, _opt("Ledger and run folders (default .gym).")] = None,
+    max_turns: MaxTurnsOption = None,
+    parallel: ParallelOption = None,
+    judge: JudgeOption = None,
+    gym_dir: GymDirOption = None,
     out: Annotated[
         Path | None, _opt("Adopted knob file (default GYM_DIR/tuned-knobs.toml).")
     ] = None,
-    config_file: Annotated[
-        Path | None, _opt(f"Config file (default ./{CONFIG_FILE}).", "--config")
-    ] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Tune swarm knobs by paired A/B runs; write the adopted set to a knob file."""
     from gym.tweaker import TuneOptions

@@ -10,12 +10,11 @@ Simulated nodes cost 0 and the note says so.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger import Ledger, LedgerError, NodeRecord
+from ledger import Ledger, LedgerError, NodeRecord, read_jsonl
 
 #: Prices are per this many tokens.
 PER_TOKENS = 1_000_000
@@ -137,18 +136,9 @@ def _events(ledger: Ledger, ref: Any) -> list[dict[str, Any]]:
     if ref is None:
         return []
     try:
-        text = ledger.artifact_path(ref).read_text(encoding="utf-8", errors="replace")
+        return [e for e in read_jsonl(ledger.artifact_path(ref)) if e]
     except (OSError, LedgerError):
         return []
-    out = []
-    for line in text.splitlines():
-        try:
-            item = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(item, dict):
-            out.append(item)
-    return out
 
 
 def _count(value: Any) -> int:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ledger import read_jsonl
+
 #: Lines of an event log or transcript read at most.
 READ_MAX_LINES = 5000
 #: Entries shown per turn; the rest are counted.
@@ -65,18 +67,7 @@ def _short(value: Any, limit: int = TEXT_MAX) -> str:
 
 def _records(path: Path) -> list[dict[str, Any]]:
     """The JSON objects of a JSONL file; broken lines (a killed writer) are skipped."""
-    out = []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh):
-            if n >= READ_MAX_LINES:
-                break
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                out.append(record)
-    return out
+    return [r for r in read_jsonl(path, READ_MAX_LINES) if r]
 
 
 def event_entries(path: Path) -> list[TranscriptEntry]:

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
-from ledger import UNKNOWN_VERSION, ArtifactRef, Ledger, LedgerError, RunView
+from ledger import UNKNOWN_VERSION, ArtifactRef, Ledger, LedgerError, RunView, read_jsonl
 from reports.triage._classes import CLASSES, FailureClass
 from reports.triage._index import EpisodeEvidence, RawFinding, episode_evidence
 
@@ -110,17 +110,9 @@ def _read_events(ledger: Ledger, ref: ArtifactRef | None) -> list[dict[str, Any]
     if ref is None:
         return []
     try:
-        text = ledger.artifact_path(ref).read_text(encoding="utf-8", errors="replace")
+        return read_jsonl(ledger.artifact_path(ref))
     except (OSError, LedgerError):
         return []
-    out = []
-    for line in text.splitlines():
-        try:
-            item = json.loads(line)
-        except ValueError:
-            item = {}
-        out.append(item if isinstance(item, dict) else {})
-    return out
 
 
 def _opens(ledger: Ledger, tree: ArtifactRef, member: str) -> bool:
