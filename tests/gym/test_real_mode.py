@@ -61,6 +61,8 @@ def test_http_transports_run_against_gym_sim_serve_and_are_labelled_simulated(
         episodes=1,
         parallel=1,
         max_turns=1,
+        # from scratch: a continue-existing start would ask for stage 2 at once
+        archetype="heavy-spec",
         catalog_dir=greet_catalog,
         gym_dir=tmp_path / "gymdir",
         turn_timeout_s=120,
