@@ -269,7 +269,7 @@ class Pipeline:
         }
 
     async def _steps(self) -> None:
-        with phase(self.events, "scouts"):
+        with phase(self.events, "scout"):
             self.briefing = await self._scout()
         self.plan = await self._plan()
         frozen = await self._details_and_contracts(self.plan)

@@ -24,13 +24,8 @@ from swarm.timeline._spans import clip, union
 
 SINK_TASK = "integrate-verify"
 GATE_EVENTS = ("smoke", "review", "sink")
-#: Phase names as some writers spell them, mapped to the names in ``PHASES``.
-_ALIASES = {"scouts": "scout", "planning": "plan", "details": "detail", "contract": "contracts"}
-
-
 def _phase_name(record: dict[str, Any]) -> str:
-    name = str(record.get("phase"))
-    return _ALIASES.get(name, name)
+    return str(record.get("phase"))
 
 
 def _model_s(value: object) -> float | None:

@@ -125,7 +125,11 @@ async def test_resume_kills_a_swarm_orphaned_by_a_killed_harness(tmp_path, monke
     monkeypatch.setenv("FAKE_SWARM_MODE", "sleep")
     pid_file = tmp_path / "swarm.pid"
     task = asyncio.create_task(run_swarm(_call(tmp_path), pid_file=pid_file))
-    await asyncio.sleep(0.5)
+    # wait for the swarm to start rather than for a fixed time: a loaded machine is slow
+    for _ in range(200):
+        await asyncio.sleep(0.05)
+        if pid_file.exists() and pid_file.read_text().strip():
+            break
     pgid = int(pid_file.read_text())
     assert _running_in_group(pgid)
     runner.kill_orphan(pid_file)  # what --resume does with a pid file left behind
