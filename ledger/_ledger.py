@@ -37,7 +37,7 @@ from ledger._records import (
     utcnow,
 )
 from ledger._replay import Replayed, ReplayWriter
-from ledger._rows import insert_turn
+from ledger._rows import insert_episode, insert_turn
 from verifier import Finding, Grade, Verdict
 
 LEDGER_FILE = "ledger.sqlite"
@@ -246,24 +246,7 @@ class Ledger:
 
         def insert(conn: sqlite3.Connection) -> str:
             _require(conn, "runs", record.run_id, "run")
-            conn.execute(
-                "INSERT INTO episodes (id, run_id, started_at, task, archetype, persona, seed,"
-                " record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    episode_id,
-                    record.run_id,
-                    now,
-                    record.task,
-                    record.archetype,
-                    record.persona,
-                    record.seed,
-                    record.model_dump_json(),
-                ),
-            )
-            conn.execute(
-                "INSERT INTO episode_status (episode_id, status, at) VALUES (?, ?, ?)",
-                (episode_id, EpisodeStatus.STARTED.value, now),
-            )
+            insert_episode(conn, episode_id, record, now)
             return episode_id
 
         return self._write(insert)

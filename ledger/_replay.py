@@ -25,8 +25,7 @@ from ledger._recording import (
     StartedEpisode,
     Write,
 )
-from ledger._records import EpisodeStatus
-from ledger._rows import insert_turn
+from ledger._rows import insert_episode, insert_turn
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,8 @@ def _apply_one(
     if isinstance(write, StartedEpisode):
         if write.record.run_id != run_id:
             raise LedgerError(f"recording of run {run_id!r} holds an episode of another run")
-        _insert_episode(conn, writer, ids[write.provisional_id], write, keys)
+        eid = ids[write.provisional_id]
+        insert_episode(conn, eid, write.record, writer.now(), keys[write.provisional_id])
     elif isinstance(write, RecordedTurn):
         record = write.record.model_copy(update={"episode_id": ids[write.record.episode_id]})
         insert_turn(conn, record, writer.now())
@@ -102,35 +102,6 @@ def _apply_one(
         _insert_artifact(conn, writer, ids[write.provisional_id], write)
     elif isinstance(write, FinishedEpisode):
         _insert_status(conn, writer, ids[write.provisional_id], write)
-
-
-def _insert_episode(
-    conn: sqlite3.Connection,
-    writer: ReplayWriter,
-    episode_id: str,
-    write: StartedEpisode,
-    keys: dict[str, str],
-) -> None:
-    record, now = write.record, writer.now()
-    conn.execute(
-        "INSERT INTO episodes (id, run_id, started_at, task, archetype, persona, seed, record,"
-        " replay_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            episode_id,
-            record.run_id,
-            now,
-            record.task,
-            record.archetype,
-            record.persona,
-            record.seed,
-            record.model_dump_json(),
-            keys[write.provisional_id],
-        ),
-    )
-    conn.execute(
-        "INSERT INTO episode_status (episode_id, status, at) VALUES (?, ?, ?)",
-        (episode_id, EpisodeStatus.STARTED.value, now),
-    )
 
 
 def _insert_artifact(

@@ -1,10 +1,39 @@
-"""Appending a turn row: the one INSERT shared by the live writer and a replayed recording."""
+"""Appending episode and turn rows: the INSERTs shared by the live writer and a replay."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from ledger._records import TurnRecord
+from ledger._records import EpisodeRecord, EpisodeStatus, TurnRecord
+
+
+def insert_episode(
+    conn: sqlite3.Connection,
+    episode_id: str,
+    record: EpisodeRecord,
+    at: str,
+    replay_key: str | None = None,
+) -> None:
+    """Append the episode row and its opening ``started`` status, both stamped ``at``."""
+    conn.execute(
+        "INSERT INTO episodes (id, run_id, started_at, task, archetype, persona, seed, record,"
+        " replay_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            episode_id,
+            record.run_id,
+            at,
+            record.task,
+            record.archetype,
+            record.persona,
+            record.seed,
+            record.model_dump_json(),
+            replay_key,
+        ),
+    )
+    conn.execute(
+        "INSERT INTO episode_status (episode_id, status, at) VALUES (?, ?, ?)",
+        (episode_id, EpisodeStatus.STARTED.value, at),
+    )
 
 
 def insert_turn(conn: sqlite3.Connection, record: TurnRecord, at: str) -> int:
