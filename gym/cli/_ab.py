@@ -10,10 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 
-from brain import BrainError
 from gym.cli._edge import (
     BrainOption,
     ConfigOption,
@@ -23,11 +20,8 @@ from gym.cli._edge import (
     MaxTurnsOption,
     ParallelOption,
 )
-from gym.cli._edge import fail as _fail
 from gym.cli._edge import opt as _opt
 from gym.config import load_config
-from gym.errors import GymConfigError, GymError
-from ledger import LedgerError
 
 
 def ab(
@@ -47,7 +41,7 @@ def ab(
     config_file: ConfigOption = None,
 ) -> None:
     """A/B any knobs by hand: paired arms, the tweaker's statistics, a ledger record."""
-    from gym.cli._tune import _printer
+    from gym.cli._tune import _printer, _tweaker_edge, _wide_console
     from gym.tweaker import hand_ab
 
     flags = {
@@ -61,16 +55,10 @@ def ab(
         "judge": judge,
         "gym_dir": gym_dir,
     }
-    console = Console()
-    if not console.is_terminal:
-        console.width = 120
-    try:
+    console = _wide_console()
+    with _tweaker_edge("gym ab"):
         base = load_config(flags, toml_path=config_file).config
         result = hand_ab(base, knob or [], episodes_per_arm=episodes)
-    except (GymConfigError, BrainError, LedgerError, ValidationError) as exc:
-        raise _fail("gym ab", exc, 2) from None
-    except GymError as exc:
-        raise _fail("gym ab", exc, exc.exit_code) from None
     _printer(console)(result)
 
 

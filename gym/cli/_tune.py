@@ -10,6 +10,8 @@ written to a knob file (never applied by itself). Bad input is one line and exit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -66,6 +68,25 @@ def _table(exp: Any) -> Table:
         "exact McNemar on pass/fail, paired bootstrap on scores"
     )
     return table
+
+
+def _wide_console() -> Console:
+    """The console tuning prints to; in logs and CI wide enough to keep each row on one line."""
+    console = Console()
+    if not console.is_terminal:
+        console.width = 120
+    return console
+
+
+@contextmanager
+def _tweaker_edge(command: str) -> Iterator[None]:
+    """Turn what a tuning command expects to go wrong into one line and its exit status."""
+    try:
+        yield
+    except (GymConfigError, BrainError, LedgerError, ValidationError) as exc:
+        raise _fail(command, exc, 2) from None
+    except GymError as exc:
+        raise _fail(command, exc, exc.exit_code) from None
 
 
 def _printer(console: Console) -> Any:
@@ -131,10 +152,8 @@ def tune(
         "judge": judge,
         "gym_dir": gym_dir,
     }
-    console = Console()
-    if not console.is_terminal:
-        console.width = 120  # logs and CI: keep each table row on one line
-    try:
+    console = _wide_console()
+    with _tweaker_edge("gym tune"):
         base = load_config(flags, toml_path=config_file).config
         proposals = None
         if from_run is not None:
@@ -151,10 +170,6 @@ def tune(
             proposals=proposals,
         )
         result = run_tune(base, options, on_experiment=_printer(console))
-    except (GymConfigError, BrainError, LedgerError, ValidationError) as exc:
-        raise _fail("gym tune", exc, 2) from None
-    except GymError as exc:
-        raise _fail("gym tune", exc, exc.exit_code) from None
     _conclusion(console, result)
 
 
